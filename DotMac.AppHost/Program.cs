@@ -1,0 +1,37 @@
+using DotMac.AppHost.Hosting;
+
+// The whole fleet, one command: `dotnet run --project DotMac.AppHost`.
+// Infrastructure (PostgreSQL, RabbitMQ) is reused, started or installed as needed; every service gets its own
+// database and the Aspire environment conventions; the gateway starts once every service is healthy.
+var builder = DistributedApplication.CreateBuilder(args);
+
+var postgres = builder.AddPostgres("postgres");
+var messaging = builder.AddRabbitMQ("messaging");
+
+ResourceBuilder<ProjectResource> Service<TProject>(string name, int port) where TProject : IProjectMetadata, new()
+{
+    var database = postgres.AddDatabase($"{name}-db");
+    return builder.AddProject<TProject>(name)
+        .WithHttpEndpoint(port)
+        .WithReference(database).WaitFor(database)
+        .WithReference(messaging).WaitFor(messaging);
+}
+
+var platform = Service<Projects.DotMac_Platform>("platform", 5101);
+var identity = Service<Projects.DotMac_Identity>("identity", 5102).WithReference(platform);
+var services = Service<Projects.DotMac_Services>("services", 5103).WithReference(identity);
+var networking = Service<Projects.DotMac_Networking>("networking", 5104);
+var billing = Service<Projects.DotMac_Billing>("billing", 5105).WithReference(identity).WithReference(platform);
+var analytics = Service<Projects.DotMac_Analytics>("analytics", 5106);
+var events = Service<Projects.DotMac_Events>("events", 5107);
+var ops = Service<Projects.DotMac_Ops>("ops", 5108);
+var devtools = Service<Projects.DotMac_Devtools>("devtools", 5109)
+    .WithReference(platform).WithReference(identity).WithReference(services).WithReference(billing);
+
+var gateway = builder.AddProject<Projects.DotMac_Gateway>("gateway")
+    .WithHttpEndpoint(5000)
+    .WithExternalHttpEndpoints();
+foreach (var service in new[] { platform, identity, services, networking, billing, analytics, events, ops, devtools })
+    gateway.WithReference(service).WaitFor(service);
+
+builder.Build().Run();

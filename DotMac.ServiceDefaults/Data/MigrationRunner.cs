@@ -1,0 +1,79 @@
+using System.Diagnostics;
+using Dapper;
+using DotMac.ServiceDefaults.Telemetry;
+using Microsoft.Extensions.Logging;
+using Npgsql;
+
+namespace DotMac.ServiceDefaults.Data;
+
+/// <summary>
+/// Applies numbered scripts once each, in order, under a PostgreSQL advisory lock so that instances starting together
+/// take turns; each script and its history row commit together. A script already applied whose text changed is
+/// refused: the schema would no longer be what the code expects.
+/// </summary>
+public sealed class MigrationRunner(NpgsqlDataSource dataSource, IReadOnlyList<Migration> migrations, MigrationState state, ILogger<MigrationRunner> logger)
+{
+    sealed record AppliedRow(int Version, string Name, string Checksum);
+
+    public async Task RunAsync(CancellationToken cancellationToken)
+    {
+        using var activity = DotMacTelemetry.Source.StartActivity("migrations");
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await connection.ExecuteAsync(new CommandDefinition(MigrationSql.Lock, new { key = MigrationSql.LockKey }, cancellationToken: cancellationToken));
+        try
+        {
+            await connection.ExecuteAsync(new CommandDefinition(MigrationSql.CreateHistory, cancellationToken: cancellationToken));
+            var applied = (await connection.QueryAsync<AppliedRow>(new CommandDefinition(MigrationSql.Applied, cancellationToken: cancellationToken)))
+                .ToDictionary(r => r.Version);
+
+            foreach (var migration in migrations)
+            {
+                if (applied.TryGetValue(migration.Version, out var row) && row.Checksum != migration.Checksum)
+                    throw new MigrationFailedException(migration,
+                        $"it was applied on {connection.Database} with a different text (checksum {row.Checksum[..12]}, now {migration.Checksum[..12]}); add a new script instead of editing an applied one");
+            }
+
+            var pending = migrations.Where(m => !applied.ContainsKey(m.Version)).ToList();
+            state.Applying(pending.Count);
+            foreach (var migration in pending)
+            {
+                await ApplyAsync(connection, migration, cancellationToken);
+                state.Applied(migration.Version);
+            }
+            state.Completed(migrations.Count == 0 ? null : migrations[^1].Version);
+            if (pending.Count > 0)
+                logger.LogInformation("Database {Database} is at version {Version} ({Count} applied now)", connection.Database, migrations[^1].Version, pending.Count);
+        }
+        finally
+        {
+            if (connection.State == System.Data.ConnectionState.Open)
+                await connection.ExecuteAsync(new CommandDefinition(MigrationSql.Unlock, new { key = MigrationSql.LockKey }, cancellationToken: CancellationToken.None));
+        }
+    }
+
+    async Task ApplyAsync(NpgsqlConnection connection, Migration migration, CancellationToken cancellationToken)
+    {
+        logger.LogInformation("Applying migration {Script}", migration.Script);
+        var watch = Stopwatch.StartNew();
+        await using var transaction = migration.InTransaction ? await connection.BeginTransactionAsync(cancellationToken) : null;
+        try
+        {
+            await connection.ExecuteAsync(new CommandDefinition(migration.Sql, transaction: transaction, cancellationToken: cancellationToken));
+            await connection.ExecuteAsync(new CommandDefinition(MigrationSql.Record,
+                new { migration.Version, migration.Name, migration.Checksum, DurationMs = (int)watch.ElapsedMilliseconds },
+                transaction, cancellationToken: cancellationToken));
+            if (transaction is not null)
+                await transaction.CommitAsync(cancellationToken);
+        }
+        catch (PostgresException ex)
+        {
+            throw new MigrationFailedException(migration, $"{ex.SqlState}: {ex.MessageText}" + (ex.Position > 0 ? $" (at character {ex.Position})" : ""), ex);
+        }
+    }
+}
+
+public sealed class MigrationFailedException(Migration migration, string reason, Exception? inner = null)
+    : Exception($"Migration {migration.Script} failed: {reason}", inner)
+{
+    public string Script { get; } = migration.Script;
+}

@@ -1,0 +1,15 @@
+using DotMac.ServiceDefaults.Data;
+using DotMac.ServiceDefaults.Messaging;
+
+namespace DotMac.Identity.Extensions;
+
+internal static class Extensions
+{
+    public const string DatabaseName = "identity-db";
+
+    public static void AddApplicationServices(this IHostApplicationBuilder builder)
+    {
+        builder.AddServiceDatabase(DatabaseName, typeof(Extensions).Assembly);
+        builder.AddServiceBus();
+    }
+}
