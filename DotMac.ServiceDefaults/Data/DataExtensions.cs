@@ -15,13 +15,15 @@ public static class DataExtensions
     /// embedded in <paramref name="migrationsAssembly"/> applied at start, and a readiness check.
     /// Call before AddServiceBus so the schema is migrated before consumers start.
     /// </summary>
-    public static IHostApplicationBuilder AddServiceDatabase(this IHostApplicationBuilder builder, string connectionName, Assembly migrationsAssembly)
+    public static IHostApplicationBuilder AddServiceDatabase(this IHostApplicationBuilder builder, string connectionName, Assembly migrationsAssembly) =>
+        builder.AddServiceDatabase(connectionName, Migration.FromAssembly(migrationsAssembly));
+
+    public static IHostApplicationBuilder AddServiceDatabase(this IHostApplicationBuilder builder, string connectionName, IReadOnlyList<Migration> migrations)
     {
         var connectionString = builder.Configuration.GetConnectionString(connectionName)
             ?? throw new InvalidOperationException(
                 $"No connection string '{connectionName}': set ConnectionStrings:{connectionName} (environment ConnectionStrings__{connectionName}). " +
                 "`dotnet run --project DotMac.AppHost` sets it for every service.");
-        var migrations = Migration.FromAssembly(migrationsAssembly);
 
         builder.Services.AddSingleton(sp => new NpgsqlDataSourceBuilder(connectionString) { Name = connectionName }
             .UseLoggerFactory(sp.GetRequiredService<ILoggerFactory>())

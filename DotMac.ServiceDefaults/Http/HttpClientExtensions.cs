@@ -1,6 +1,8 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Http;
+using Microsoft.Extensions.Options;
 
 namespace DotMac.ServiceDefaults.Http;
 
@@ -9,10 +11,12 @@ public static class HttpClientExtensions
     /// <summary>Every HttpClient the factory makes gets the resilience pipeline of its name.</summary>
     public static IHostApplicationBuilder AddDefaultHttpClients(this IHostApplicationBuilder builder)
     {
-        builder.Services.AddOptions<ResilienceOptions>().BindConfiguration("DotMac:Http:Resilience");
+        // Defaults for every client from DotMac:Http:Resilience; one client's from DotMac:Http:Clients:{name}:Resilience.
+        builder.Services.ConfigureAll<ResilienceOptions>(o => builder.Configuration.GetSection("DotMac:Http:Resilience").Bind(o));
+        builder.Services.AddSingleton<IPostConfigureOptions<ResilienceOptions>>(new ClientResilienceOptions(builder.Configuration));
         builder.Services.AddSingleton<ResiliencePipelines>();
-        builder.Services.ConfigureHttpClientDefaults(http =>
-            http.AddHttpMessageHandler(sp => new ResilienceHandler(sp.GetRequiredService<ResiliencePipelines>().For(http.Name))));
+        builder.Services.AddHttpClient();
+        builder.Services.AddSingleton<IHttpMessageHandlerBuilderFilter, ResilienceHandlerFilter>();
         return builder;
     }
 
@@ -21,4 +25,13 @@ public static class HttpClientExtensions
         where TClient : class =>
         builder.Services.AddHttpClient<TClient>(serviceName, (sp, client) =>
             client.BaseAddress = ServiceEndpoints.Resolve(sp.GetRequiredService<IConfiguration>(), serviceName));
+}
+
+sealed class ClientResilienceOptions(IConfiguration configuration) : IPostConfigureOptions<ResilienceOptions>
+{
+    public void PostConfigure(string? name, ResilienceOptions options)
+    {
+        if (!string.IsNullOrEmpty(name))
+            configuration.GetSection($"DotMac:Http:Clients:{name}:Resilience").Bind(options);
+    }
 }

@@ -51,6 +51,8 @@ public static class MessagingExtensions
                 cfg.ConfigureEndpoints(context);
             });
         });
+        builder.Services.AddHealthChecks()
+            .AddCheck("broker", new BrokerHealthCheck(endpoint), tags: [HealthExtensions.ReadyTag], timeout: TimeSpan.FromSeconds(3));
         builder.Services.Configure<MassTransitHostOptions>(o =>
         {
             // Do not hold start-up hostage to the broker: readiness reports it, the bus reconnects.

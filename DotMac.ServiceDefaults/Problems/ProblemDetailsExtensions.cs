@@ -5,6 +5,8 @@ using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 
@@ -12,6 +14,9 @@ namespace DotMac.ServiceDefaults.Problems;
 
 public static class ProblemDetailsExtensions
 {
+    /// <summary>1 MiB: more than any DotMac API request needs; uploads get their own endpoints and limits.</summary>
+    public const long DefaultMaxRequestBodyBytes = 1024 * 1024;
+
     /// <summary>Every error answer is application/problem+json carrying the trace and request ids.</summary>
     public static IHostApplicationBuilder AddDefaultProblemDetails(this IHostApplicationBuilder builder)
     {
@@ -23,6 +28,8 @@ public static class ProblemDetailsExtensions
             problem.Extensions["requestId"] = context.HttpContext.TraceIdentifier;
         });
         builder.Services.AddExceptionHandler<ProblemExceptionHandler>();
+        builder.Services.Configure<KestrelServerOptions>(o => o.Limits.MaxRequestBodySize =
+            builder.Configuration.GetValue<long?>("DotMac:Http:MaxRequestBodyBytes") ?? DefaultMaxRequestBodyBytes);
         // Binding failures (malformed JSON, bad route values) throw, so the handler can say what was wrong.
         builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         return builder;
@@ -41,6 +48,9 @@ public static class ProblemDetailsExtensions
         options.PropertyNameCaseInsensitive = true;
         options.NumberHandling = JsonNumberHandling.Strict;
         options.UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow;
+        // A missing constructor argument or a null where the type says non-null is an error, not a silent default.
+        options.RespectRequiredConstructorParameters = true;
+        options.RespectNullableAnnotations = true;
         options.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower, allowIntegerValues: false));
     }
 }

@@ -1,0 +1,1 @@
+create index widgets_tenant_idx on widgets (tenant_id);
