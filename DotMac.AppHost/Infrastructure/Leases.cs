@@ -1,28 +1,33 @@
+using System.Globalization;
+
 namespace DotMac.AppHost.Infrastructure;
 
 /// <summary>
-/// Who is using a DotMac-managed server: one file per process. The server is stopped when its last user lets go,
-/// so an AppHost and a test run can share one server and neither pulls it from under the other. Leases of dead
-/// processes are stale and swept.
+/// Who is using a DotMac-managed server: one file per holder, named "{pid}.{id}". The server is stopped when its
+/// last holder lets go, so an AppHost and a test run (or two holders in one process) can share one server and none
+/// pulls it from under another. Leases of dead processes are stale and swept.
 /// </summary>
 public sealed class Leases(string directory)
 {
+    readonly string _id = $"{Environment.ProcessId.ToString(CultureInfo.InvariantCulture)}.{Guid.NewGuid():N}";
+
+    string Mine => Path.Combine(directory, _id);
+
     public void Take()
     {
         Directory.CreateDirectory(directory);
-        File.WriteAllText(PathOf(Environment.ProcessId), DateTimeOffset.UtcNow.ToString("O"));
+        File.WriteAllText(Mine, DateTimeOffset.UtcNow.ToString("O", CultureInfo.InvariantCulture));
     }
 
     public void Drop()
     {
-        var path = PathOf(Environment.ProcessId);
-        if (File.Exists(path))
-            File.Delete(path);
+        if (File.Exists(Mine))
+            File.Delete(Mine);
     }
 
-    public bool HeldByMe => File.Exists(PathOf(Environment.ProcessId));
+    public bool HeldByMe => File.Exists(Mine);
 
-    /// <summary>Live holders after sweeping the stale ones.</summary>
+    /// <summary>Live holders (their pids, one per lease) after sweeping the stale ones.</summary>
     public IReadOnlyList<int> Holders()
     {
         if (!Directory.Exists(directory))
@@ -30,13 +35,13 @@ public sealed class Leases(string directory)
         var live = new List<int>();
         foreach (var file in Directory.GetFiles(directory))
         {
-            if (int.TryParse(Path.GetFileName(file), out var pid) && Unix.IsRunning(pid))
+            var name = Path.GetFileName(file);
+            var pidPart = name.Split('.')[0];
+            if (int.TryParse(pidPart, NumberStyles.Integer, CultureInfo.InvariantCulture, out var pid) && Unix.IsRunning(pid))
                 live.Add(pid);
             else
                 File.Delete(file);
         }
         return live;
     }
-
-    string PathOf(int pid) => Path.Combine(directory, pid.ToString(System.Globalization.CultureInfo.InvariantCulture));
 }

@@ -104,14 +104,15 @@ public sealed class PostgresServer : ManagedServer
         }
         // Running but not answering us: give a slow start a moment, then treat it as half-started.
         var info = ReadInstance();
-        for (var i = 0; i < 20 && info is not null; i++)
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(5);
+        while (info is not null && DateTime.UtcNow < deadline)
         {
             if (await CanConnectAsync(Build(info.Port), cancellationToken))
                 return;
             await Task.Delay(250, cancellationToken);
         }
         Logger.LogWarning("PostgreSQL process {Pid} runs but does not accept connections; stopping it and starting afresh", pid);
-        await EndProcessAsync(pid, TimeSpan.FromSeconds(10));
+        await EndProcessAsync(pid, TimeSpan.FromSeconds(3));
         if (File.Exists(PidFile))
             File.Delete(PidFile);
     }
@@ -155,6 +156,8 @@ public sealed class PostgresServer : ManagedServer
         if (!stop.Succeeded)
             Logger.LogWarning("pg_ctl stop: {Error}", stop.Describe());
         await EndProcessAsync(pid, TimeSpan.FromSeconds(5));
+        // Idle pooled connections in this process point at the server that is gone.
+        NpgsqlConnection.ClearAllPools();
     }
 
     async Task InitializeAsync(string bin, string password, CancellationToken cancellationToken)

@@ -1,0 +1,22 @@
+using DotMac.Bench;
+
+// bench/run <name>: each benchmark prints its figures and, as its last line, the JSON it writes to
+// bench/results/<name>.json.
+var benchmarks = new Dictionary<string, Func<string[], Task<BenchResult>>>(StringComparer.Ordinal)
+{
+    ["fleet"] = FleetBenchmark.RunAsync,
+};
+
+if (args is ["peer-minimal-app", var port])
+{
+    await MinimalApp.RunAsync(int.Parse(port, System.Globalization.CultureInfo.InvariantCulture));
+    return 0;
+}
+if (args.Length == 0 || !benchmarks.TryGetValue(args[0], out var run))
+{
+    Console.Error.WriteLine($"usage: bench/run <{string.Join('|', benchmarks.Keys)}>");
+    return 2;
+}
+var result = await run(args[1..]);
+result.Write();
+return 0;
