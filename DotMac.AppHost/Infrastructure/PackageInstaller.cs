@@ -13,7 +13,7 @@ public static class PackageInstaller
     static readonly SemaphoreSlim InProcess = new(1, 1);
     static bool _updated;
 
-    public static async Task InstallAsync(string what, string[] packages, string stateDirectory, ILogger logger, CancellationToken cancellationToken)
+    public static async Task InstallAsync(string what, string[] packages, Func<bool> installed, string stateDirectory, ILogger logger, CancellationToken cancellationToken)
     {
         var command = $"apt-get install -y {string.Join(' ', packages)}";
         if (Environment.GetEnvironmentVariable(DisableVariable) is "1" or "true")
@@ -28,6 +28,8 @@ public static class PackageInstaller
         {
             // apt-get holds dpkg's lock; our own lock keeps two DotMac processes from racing for it.
             using var _ = await FileLock.AcquireAsync(Path.Combine(stateDirectory, "apt.lock"), TimeSpan.FromMinutes(10), cancellationToken);
+            if (installed())
+                return; // another DotMac process installed it while we waited
             logger.LogWarning("{What} is not installed: installing it with `{Command}` (set {Variable}=1 to turn this off)", what, command, DisableVariable);
             var env = new Dictionary<string, string> { ["DEBIAN_FRONTEND"] = "noninteractive" };
             if (!_updated)

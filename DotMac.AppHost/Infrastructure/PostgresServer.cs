@@ -191,7 +191,7 @@ public sealed class PostgresServer : ManagedServer
         var bin = FindBinaries();
         if (bin is null)
         {
-            await PackageInstaller.InstallAsync("PostgreSQL", ["postgresql"], Path.GetDirectoryName(Home)!, Logger, cancellationToken);
+            await PackageInstaller.InstallAsync("PostgreSQL", ["postgresql"], () => FindBinaries() is not null, Path.GetDirectoryName(Home)!, Logger, cancellationToken);
             bin = FindBinaries() ?? throw new InfrastructureException("PostgreSQL was installed but initdb/pg_ctl are not where expected (/usr/lib/postgresql/<version>/bin).");
         }
         return bin;

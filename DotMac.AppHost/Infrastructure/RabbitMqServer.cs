@@ -242,7 +242,7 @@ public sealed class RabbitMqServer : ManagedServer
         var bin = FindBinaries();
         if (bin is null)
         {
-            await PackageInstaller.InstallAsync("RabbitMQ", ["rabbitmq-server"], Path.GetDirectoryName(Home)!, Logger, cancellationToken);
+            await PackageInstaller.InstallAsync("RabbitMQ", ["rabbitmq-server"], () => FindBinaries() is not null, Path.GetDirectoryName(Home)!, Logger, cancellationToken);
             bin = FindBinaries() ?? throw new InfrastructureException($"RabbitMQ was installed but {LibDirectory}/rabbitmq-server is missing.");
         }
         return bin;
