@@ -23,7 +23,7 @@ public sealed class LocalApp : IAsyncDisposable
 
     public static WebApplicationBuilder CreateBuilder(IDictionary<string, string?>? settings = null)
     {
-        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Development", ApplicationName = "DotMac.Testapp" });
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Development" });
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         // Quiet by default: a failing test prints what it needs; set DOTMAC_TEST_LOGS=1 for everything.
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
@@ -40,6 +40,21 @@ public sealed class LocalApp : IAsyncDisposable
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         return new LocalApp(app, new Uri(address));
+    }
+
+    /// <summary>Waits until /health answers 200, as a load balancer would before sending traffic.</summary>
+    public async Task WaitUntilReadyAsync(TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (true)
+        {
+            using var response = await Client.GetAsync("/health");
+            if (response.IsSuccessStatusCode)
+                return;
+            if (DateTime.UtcNow > deadline)
+                throw new TimeoutException($"/health did not answer 200 within {timeout.TotalSeconds} s: {await response.Content.ReadAsStringAsync()}");
+            await Task.Delay(100);
+        }
     }
 
     public async ValueTask DisposeAsync()
