@@ -15,7 +15,7 @@ public sealed class DistributedApplication
 {
     readonly DistributedApplicationBuilder _builder;
     readonly Dictionary<string, ProjectRunner> _runners = new(StringComparer.Ordinal);
-    readonly ILoggerFactory _loggers = LoggerFactory.Create(b => b.AddProvider(new ConsoleLogProvider()).SetMinimumLevel(LogLevel.Information));
+    readonly ILoggerFactory _loggers = LoggerFactory.Create(b => b.AddProvider(new LineLoggerProvider((category, level, line) => ConsoleLog.Write(category, line, level >= LogLevel.Error))));
 
     internal DistributedApplication(DistributedApplicationBuilder builder) => _builder = builder;
 
@@ -89,47 +89,43 @@ public sealed class DistributedApplication
         var tasks = new List<Task>();
         foreach (var postgres in _builder.Resources.OfType<PostgresServerResource>())
         {
-            tasks.Add(Task.Run(async () =>
+            tasks.Add(StartServerAsync(postgres.Status, async () =>
             {
-                postgres.Status.Set(ResourceState.Starting);
-                try
-                {
-                    postgres.Server = await PostgresServer.AcquireAsync(state, _loggers.CreateLogger(postgres.Name),
-                        config.GetConnectionString(postgres.Name), name: postgres.Name, cancellationToken: stopping);
-                    foreach (var database in postgres.Databases)
-                        await postgres.Server.CreateDatabaseIfMissingAsync(database.DatabaseName, stopping);
-                    postgres.Status.Url = $"postgres://127.0.0.1:{postgres.Server.Port}";
-                    postgres.Status.Set(ResourceState.Healthy, $"{postgres.Databases.Count} databases");
-                }
-                catch (Exception ex) when (ex is not OperationCanceledException)
-                {
-                    postgres.Status.Set(ResourceState.Failed, ex.Message);
-                    throw;
-                }
+                postgres.Server = await PostgresServer.AcquireAsync(state, _loggers.CreateLogger(postgres.Name),
+                    config.GetConnectionString(postgres.Name), name: postgres.Name, cancellationToken: stopping);
+                foreach (var database in postgres.Databases)
+                    await postgres.Server.CreateDatabaseIfMissingAsync(database.DatabaseName, stopping);
+                postgres.Status.Url = $"postgres://127.0.0.1:{postgres.Server.Port}";
+                return $"{postgres.Databases.Count} databases";
             }, stopping));
         }
         foreach (var rabbit in _builder.Resources.OfType<RabbitMqServerResource>())
         {
-            tasks.Add(Task.Run(async () =>
+            tasks.Add(StartServerAsync(rabbit.Status, async () =>
             {
-                rabbit.Status.Set(ResourceState.Starting);
-                try
-                {
-                    rabbit.Server = await RabbitMqServer.AcquireAsync(state, _loggers.CreateLogger(rabbit.Name),
-                        config.GetConnectionString(rabbit.Name), name: rabbit.Name, cancellationToken: stopping);
-                    rabbit.Status.Url = rabbit.Server.External ? null : $"http://localhost:{rabbit.Server.ManagementPort}";
-                    rabbit.Status.Set(ResourceState.Healthy, $"amqp on port {rabbit.Server.Port}");
-                }
-                catch (Exception ex) when (ex is not OperationCanceledException)
-                {
-                    rabbit.Status.Set(ResourceState.Failed, ex.Message);
-                    throw;
-                }
+                rabbit.Server = await RabbitMqServer.AcquireAsync(state, _loggers.CreateLogger(rabbit.Name),
+                    config.GetConnectionString(rabbit.Name), name: rabbit.Name, cancellationToken: stopping);
+                rabbit.Status.Url = rabbit.Server.External ? null : $"http://localhost:{rabbit.Server.ManagementPort}";
+                return $"amqp on port {rabbit.Server.Port}";
             }, stopping));
         }
         await Task.WhenAll(tasks);
         logger.LogInformation("Infrastructure ready");
     }
+
+    static Task StartServerAsync(ResourceStatus status, Func<Task<string>> start, CancellationToken stopping) => Task.Run(async () =>
+    {
+        status.Set(ResourceState.Starting);
+        try
+        {
+            status.Set(ResourceState.Healthy, await start());
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            status.Set(ResourceState.Failed, ex.Message);
+            throw;
+        }
+    }, stopping);
 
     async Task StartWhenReadyAsync(ProjectResource project, CancellationToken stopping)
     {

@@ -111,6 +111,20 @@ public abstract class ManagedServer : IAsyncDisposable
     protected abstract Task StartServerAsync(CancellationToken cancellationToken);
     protected abstract Task StopServerAsync(CancellationToken cancellationToken);
 
+    /// <summary>The pid on the first line of a server's pid file, if there is one.</summary>
+    protected static int? ReadPid(string pidFile)
+    {
+        try
+        {
+            var first = File.Exists(pidFile) ? File.ReadLines(pidFile).FirstOrDefault()?.Trim() : null;
+            return int.TryParse(first, System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out var pid) ? pid : null;
+        }
+        catch (IOException)
+        {
+            return null;
+        }
+    }
+
     /// <summary>Waits for a process to go, then kills it if it will not.</summary>
     protected async Task EndProcessAsync(int pid, TimeSpan grace)
     {

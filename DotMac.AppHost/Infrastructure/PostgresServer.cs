@@ -214,18 +214,7 @@ public sealed class PostgresServer : ManagedServer
         return initdb is not null && File.Exists(Path.Combine(Path.GetDirectoryName(initdb)!, "pg_ctl")) ? Path.GetDirectoryName(initdb) : null;
     }
 
-    int? ServerPid()
-    {
-        try
-        {
-            var first = File.Exists(PidFile) ? File.ReadLines(PidFile).FirstOrDefault() : null;
-            return int.TryParse(first, NumberStyles.Integer, CultureInfo.InvariantCulture, out var pid) ? pid : null;
-        }
-        catch (IOException)
-        {
-            return null;
-        }
-    }
+    int? ServerPid() => ReadPid(PidFile);
 
     string Build(int port) => new NpgsqlConnectionStringBuilder
     {

@@ -36,7 +36,8 @@ public sealed class RabbitMqServer : ManagedServer
 
     public int Port => _port;
     public int ManagementPort => _managementPort;
-    string NodeName => $"dotmac-{Name}@localhost";
+    // Unique per state folder: two checkouts (or a test's private node) never fight over one Erlang node name.
+    string NodeName => $"dotmac-{Name}-{Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes(Home)))[..6]}@localhost";
     string Password => _explicitUri is null ? Secrets.ReadOrCreate(Path.Combine(Home, "password")) : UserInfo()[1];
     string Username => _explicitUri is null ? User : UserInfo()[0];
 
@@ -162,6 +163,8 @@ public sealed class RabbitMqServer : ManagedServer
     {
         if (ServerPid() is not { } pid || !Unix.IsRunning(pid))
             return;
+        if (ReadInstance() is { ManagementPort: { } management } info)
+            (_port, _managementPort) = (info.Port, management);
         Logger.LogInformation("Stopping RabbitMQ ({Address})", Describe());
         // The node shuts down cleanly on SIGTERM; rabbitmqctl would first boot a VM of its own to ask it to.
         await EndProcessAsync(pid, TimeSpan.FromSeconds(15));
@@ -251,18 +254,7 @@ public sealed class RabbitMqServer : ManagedServer
     static string? FindBinaries() =>
         File.Exists(Path.Combine(LibDirectory, "rabbitmq-server")) && File.Exists(Path.Combine(LibDirectory, "rabbitmqctl")) ? LibDirectory : null;
 
-    int? ServerPid()
-    {
-        try
-        {
-            var text = File.Exists(PidFile) ? File.ReadAllText(PidFile).Trim() : null;
-            return int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var pid) ? pid : null;
-        }
-        catch (IOException)
-        {
-            return null;
-        }
-    }
+    int? ServerPid() => ReadPid(PidFile);
 
     static IEnumerable<int> ProcessesUsing(string marker)
     {

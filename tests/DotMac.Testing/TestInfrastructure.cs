@@ -16,7 +16,8 @@ public static class TestInfrastructure
     static PostgresServer? _postgres;
     static RabbitMqServer? _rabbit;
 
-    public static ILoggerFactory Loggers { get; } = LoggerFactory.Create(b => b.AddProvider(new TestContextLoggerProvider()).SetMinimumLevel(LogLevel.Information));
+    public static ILoggerFactory Loggers { get; } = LoggerFactory.Create(b => b.AddProvider(
+        new LineLoggerProvider((category, _, line) => TestContext.Progress.WriteLine($"[{category}] {line}"))));
 
     public static string StateDirectory => AppHost.Infrastructure.StateDirectory.Resolve();
 
@@ -105,24 +106,4 @@ public sealed record TestVirtualHost(RabbitMqServer Server, string Name) : IAsyn
     public string ConnectionString => Server.ConnectionStringFor(Name);
 
     public async ValueTask DisposeAsync() => await Server.DeleteVirtualHostAsync(Name);
-}
-
-/// <summary>Infrastructure log lines go to the test's output, where a failing run shows them.</summary>
-public sealed class TestContextLoggerProvider : ILoggerProvider
-{
-    public ILogger CreateLogger(string categoryName) => new Logger(categoryName);
-
-    public void Dispose()
-    {
-    }
-
-    sealed class Logger(string category) : ILogger
-    {
-        public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
-
-        public bool IsEnabled(LogLevel logLevel) => logLevel >= LogLevel.Information;
-
-        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
-            TestContext.Progress.WriteLine($"[{category}] {formatter(state, exception)}");
-    }
 }

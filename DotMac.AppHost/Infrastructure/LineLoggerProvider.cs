@@ -1,17 +1,20 @@
 using Microsoft.Extensions.Logging;
 
-namespace DotMac.AppHost.Hosting;
+namespace DotMac.AppHost.Infrastructure;
 
-/// <summary>The AppHost's own log lines, in the same prefixed form as the services' output.</summary>
-public sealed class ConsoleLogProvider : ILoggerProvider
+/// <summary>
+/// Log lines handed to a writer as (category, level, text): the AppHost prints them with the resource prefix,
+/// the tests into the test output.
+/// </summary>
+public sealed class LineLoggerProvider(Action<string, LogLevel, string> write) : ILoggerProvider
 {
-    public ILogger CreateLogger(string categoryName) => new Logger(categoryName);
+    public ILogger CreateLogger(string categoryName) => new Logger(categoryName, write);
 
     public void Dispose()
     {
     }
 
-    sealed class Logger(string category) : ILogger
+    sealed class Logger(string category, Action<string, LogLevel, string> write) : ILogger
     {
         public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
 
@@ -22,7 +25,7 @@ public sealed class ConsoleLogProvider : ILoggerProvider
             if (!IsEnabled(logLevel))
                 return;
             var level = logLevel switch { LogLevel.Warning => "warn: ", LogLevel.Error => "fail: ", LogLevel.Critical => "crit: ", _ => "" };
-            ConsoleLog.Write(category, level + formatter(state, exception) + (exception is null ? "" : $" ({exception.Message})"), logLevel >= LogLevel.Error);
+            write(category, logLevel, level + formatter(state, exception) + (exception is null ? "" : $" ({exception.Message})"));
         }
     }
 }
