@@ -29,6 +29,8 @@ public static class MessagingExtensions
         builder.Services.AddMassTransit(x =>
         {
             x.SetEndpointNameFormatter(new KebabCaseEndpointNameFormatter(identity.Name, false));
+            // MassTransit 8.4 reports usage to its vendor over the internet by default; an ISP's platform does not phone home.
+            x.ConfigureUsageTelemetryOptions(o => o.Enabled = false);
             x.ConfigureHealthCheckOptions(h =>
             {
                 h.Name = ConnectionName;

@@ -70,6 +70,16 @@ public sealed class When_a_service_publishes_an_event
         Assert.That(name, Is.EqualTo("testapp-tenant-created"));
     }
 
+    [Test]
+    public async Task Should_not_report_usage_to_the_vendor()
+    {
+        await using var service = await StartAsync(_vhost, []);
+
+        var usage = service.App.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<UsageTelemetryOptions>>().Value;
+
+        Assert.That(usage.Enabled, Is.False);
+    }
+
     // Ready means the consumer's queue is bound: an event published before that has no queue to land in.
     async Task<LocalApp> StartAsync(TestVirtualHost vhost, ConcurrentBag<Guid> seen)
     {
