@@ -28,8 +28,12 @@ public sealed class DashboardServer : IAsyncDisposable
             Find(fleet, name) is { } status
                 ? TypedResults.Ok(status.RecentLogs(Math.Clamp(count ?? 100, 1, 300)))
                 : NotFound(name));
-        app.MapPost("/api/resources/{name}/restart", Results<Accepted, ProblemHttpResult> (string name) =>
+        app.MapPost("/api/resources/{name}/restart", Results<Accepted, ProblemHttpResult> (string name, HttpRequest request) =>
         {
+            // A page from another origin in the developer's browser must not be able to restart the fleet.
+            var origin = request.Headers.Origin.ToString();
+            if (origin.Length > 0 && !string.Equals(origin, $"{request.Scheme}://{request.Host}", StringComparison.OrdinalIgnoreCase))
+                return TypedResults.Problem("Cross-origin requests may not restart resources.", statusCode: 403, title: "Forbidden");
             if (Find(fleet, name) is null)
                 return NotFound(name);
             if (!fleet.CanRestart(name))

@@ -114,6 +114,10 @@ public sealed class When_the_fleet_runs
             && after.Restarts == before.Restarts + 1 && after.Pid != before.Pid, TimeSpan.FromSeconds(60), "ops to come back");
         using var infrastructure = await _http.PostAsync(new Uri(Dashboard, "/api/resources/postgres/restart"), null);
         Assert.That(infrastructure.StatusCode, Is.EqualTo(HttpStatusCode.Conflict), "infrastructure is not restarted from the dashboard");
+        using var forged = new HttpRequestMessage(HttpMethod.Post, new Uri(Dashboard, "/api/resources/ops/restart"));
+        forged.Headers.Add("Origin", "http://evil.example");
+        using var refused = await _http.SendAsync(forged);
+        Assert.That(refused.StatusCode, Is.EqualTo(HttpStatusCode.Forbidden), "a page of another origin cannot restart anything");
     }
 
     [Test, Order(6)]
