@@ -48,7 +48,15 @@ public sealed class FleetProcess : IDisposable
 
     public string Output => string.Join('\n', _output);
 
-    public bool WaitForExit(TimeSpan timeout) => _process.WaitForExit(timeout);
+    /// <summary>True if the process ended in time; its output is then complete (the timed overload alone returns
+    /// before the redirected streams are drained).</summary>
+    public bool WaitForExit(TimeSpan timeout)
+    {
+        if (!_process.WaitForExit(timeout))
+            return false;
+        _process.WaitForExit();
+        return true;
+    }
 
     public void Dispose()
     {
