@@ -29,6 +29,8 @@ public sealed class LocalApp : IAsyncDisposable
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
             ["Logging:LogLevel:Default"] = Environment.GetEnvironmentVariable("DOTMAC_TEST_LOGS") == "1" ? "Information" : "Warning",
+            // The broker-outage tests make MassTransit warn with a stack trace on every reconnect attempt.
+            ["Logging:LogLevel:MassTransit"] = Environment.GetEnvironmentVariable("DOTMAC_TEST_LOGS") == "1" ? "Information" : "Error",
         });
         if (settings is not null)
             builder.Configuration.AddInMemoryCollection(settings);
