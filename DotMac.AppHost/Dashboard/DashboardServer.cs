@@ -21,6 +21,16 @@ public sealed class DashboardServer : IAsyncDisposable
         builder.Services.AddProblemDetails();
         var app = builder.Build();
         app.UseStatusCodePages();
+        // Loopback names only: a page whose own name resolves to 127.0.0.1 (DNS rebinding) gets nothing.
+        app.Use(async (context, next) =>
+        {
+            if (context.Request.Host.Host is "localhost" or "127.0.0.1" or "[::1]" or "::1")
+            {
+                await next(context);
+                return;
+            }
+            await TypedResults.Problem("The dashboard answers to localhost only.", statusCode: 403, title: "Forbidden").ExecuteAsync(context);
+        });
 
         app.MapGet("/", () => Results.Content(Page.Value, "text/html; charset=utf-8"));
         app.MapGet("/api/resources", () => TypedResults.Ok(fleet.Resources.Select(r => r.Status).Distinct().Select(s => s.Snapshot())));

@@ -82,7 +82,7 @@ public sealed class DistributedApplication
     internal Task RestartAsync(string name) =>
         _runners.TryGetValue(name, out var runner) ? runner.RestartAsync() : Task.CompletedTask;
 
-    internal bool CanRestart(string name) => _runners.ContainsKey(name);
+    internal bool CanRestart(string name) => _runners.TryGetValue(name, out var runner) && runner.Started;
 
     async Task StartInfrastructureAsync(IConfiguration config, string state, ILogger logger, CancellationToken stopping)
     {
@@ -136,7 +136,7 @@ public sealed class DistributedApplication
             await Task.WhenAny(Task.WhenAll(waits), Task.Delay(Timeout.Infinite, stopping)).ConfigureAwait(false);
         }
         if (!stopping.IsCancellationRequested)
-            _runners[project.Name].Start();
+            await _runners[project.Name].StartAsync();
     }
 
     async Task ShutdownAsync(ILogger logger)

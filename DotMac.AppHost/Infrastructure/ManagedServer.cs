@@ -51,14 +51,23 @@ public abstract class ManagedServer : IAsyncDisposable
             return;
         Directory.CreateDirectory(Home);
         using var _ = await FileLock.AcquireAsync(LockPath, TimeSpan.FromMinutes(5), cancellationToken);
-        if (await IsServingAsync(cancellationToken))
+        if (await IsServingAsync(cancellationToken) || await CleanStaleAsync(cancellationToken))
         {
             Logger.LogInformation("Reusing the DotMac {Kind} '{Name}' already running ({Address})", Kind, Name, Describe());
         }
         else
         {
-            await CleanStaleAsync(cancellationToken);
-            await StartServerAsync(cancellationToken);
+            try
+            {
+                await StartServerAsync(cancellationToken);
+            }
+            catch
+            {
+                // Half-started (cancelled, timed out, refused): nobody holds it, so it must not outlive us.
+                if (Leases.Holders().Count == 0)
+                    await StopServerAsync(CancellationToken.None);
+                throw;
+            }
         }
         Leases.Take();
     }
@@ -92,11 +101,8 @@ public abstract class ManagedServer : IAsyncDisposable
     {
         EnsureManaged();
         using var _ = await FileLock.AcquireAsync(LockPath, TimeSpan.FromMinutes(5), cancellationToken);
-        if (!await IsServingAsync(cancellationToken))
-        {
-            await CleanStaleAsync(cancellationToken);
+        if (!await IsServingAsync(cancellationToken) && !await CleanStaleAsync(cancellationToken))
             await StartServerAsync(cancellationToken);
-        }
     }
 
     void EnsureManaged()
@@ -107,7 +113,8 @@ public abstract class ManagedServer : IAsyncDisposable
 
     protected abstract string Describe();
     protected abstract Task<bool> IsServingAsync(CancellationToken cancellationToken);
-    protected abstract Task CleanStaleAsync(CancellationToken cancellationToken);
+    /// <summary>Removes what a crashed or hung server left; true if it turns out to be serving after all.</summary>
+    protected abstract Task<bool> CleanStaleAsync(CancellationToken cancellationToken);
     protected abstract Task StartServerAsync(CancellationToken cancellationToken);
     protected abstract Task StopServerAsync(CancellationToken cancellationToken);
 
@@ -125,21 +132,42 @@ public abstract class ManagedServer : IAsyncDisposable
         }
     }
 
-    /// <summary>Waits for a process to go, then kills it if it will not.</summary>
-    protected async Task EndProcessAsync(int pid, TimeSpan grace)
+    /// <summary>
+    /// Ends a server process: SIGTERM, then SIGKILL after the grace period. Only a process whose command line names
+    /// <paramref name="ownedBy"/> (our data folder) is touched: after a reboot a recorded pid may be anyone's.
+    /// </summary>
+    protected async Task EndProcessAsync(int pid, string ownedBy, TimeSpan grace)
     {
         if (!Unix.IsRunning(pid))
             return;
+        if ((Unix.CommandLine(pid) + " ").Contains(ownedBy, StringComparison.Ordinal) != true)
+        {
+            Logger.LogWarning("Process {Pid} named in a {Kind} pid file is not ours (no {Marker} in its command line); leaving it alone", pid, Kind, ownedBy);
+            return;
+        }
         Unix.Signal(pid, Unix.SigTerm);
         var deadline = DateTime.UtcNow + grace;
         while (Unix.IsRunning(pid) && DateTime.UtcNow < deadline)
             await Task.Delay(100);
-        if (Unix.IsRunning(pid))
+        if (!Unix.IsRunning(pid))
+            return;
+        Logger.LogWarning("{Kind} process {Pid} did not stop within {Seconds} s; killing it", Kind, pid, grace.TotalSeconds);
+        Unix.Signal(pid, Unix.SigKill);
+        var killDeadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
+        while (Unix.IsRunning(pid))
         {
-            Logger.LogWarning("{Kind} process {Pid} did not stop within {Seconds} s; killing it", Kind, pid, grace.TotalSeconds);
-            Unix.Signal(pid, Unix.SigKill);
-            while (Unix.IsRunning(pid))
-                await Task.Delay(50);
+            if (DateTime.UtcNow > killDeadline)
+                throw new InfrastructureException($"{Kind} process {pid} survived SIGKILL for 10 s; end it by hand.");
+            await Task.Delay(50);
         }
+    }
+
+    /// <summary>A server that others hold but that does not answer is theirs to deal with, not ours to kill.</summary>
+    protected void RefuseToEndWhileHeld(int pid)
+    {
+        var holders = Leases.Holders();
+        if (holders.Count > 0)
+            throw new InfrastructureException(
+                $"The DotMac {Kind} '{Name}' (pid {pid}) does not answer, but processes {string.Join(", ", holders.Distinct())} use it; stop them or the server, then start again.");
     }
 }

@@ -92,29 +92,34 @@ public sealed class PostgresServer : ManagedServer
         return ServerPid() is { } pid && Unix.IsRunning(pid) && await CanConnectAsync(_connectionString, cancellationToken);
     }
 
-    protected override async Task CleanStaleAsync(CancellationToken cancellationToken)
+    protected override async Task<bool> CleanStaleAsync(CancellationToken cancellationToken)
     {
         if (ServerPid() is not { } pid)
-            return;
+            return false;
         if (!Unix.IsRunning(pid))
         {
             Logger.LogWarning("Removing the stale PostgreSQL pid file of process {Pid}, which is gone", pid);
             File.Delete(PidFile);
-            return;
+            return false;
         }
-        // Running but not answering us: give a slow start a moment, then treat it as half-started.
+        // Running but not answering us: give a slow start (or crash recovery) a moment, then treat it as hung.
         var info = ReadInstance();
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(5);
         while (info is not null && DateTime.UtcNow < deadline)
         {
             if (await CanConnectAsync(Build(info.Port), cancellationToken))
-                return;
+            {
+                _connectionString = Build(info.Port);
+                return true;
+            }
             await Task.Delay(250, cancellationToken);
         }
+        RefuseToEndWhileHeld(pid);
         Logger.LogWarning("PostgreSQL process {Pid} runs but does not accept connections; stopping it and starting afresh", pid);
-        await EndProcessAsync(pid, TimeSpan.FromSeconds(3));
+        await EndProcessAsync(pid, DataDirectory, TimeSpan.FromSeconds(3));
         if (File.Exists(PidFile))
             File.Delete(PidFile);
+        return false;
     }
 
     protected override async Task StartServerAsync(CancellationToken cancellationToken)
@@ -155,7 +160,7 @@ public sealed class PostgresServer : ManagedServer
             TimeSpan.FromSeconds(30), asUser: RunAs, cancellationToken: cancellationToken);
         if (!stop.Succeeded)
             Logger.LogWarning("pg_ctl stop: {Error}", stop.Describe());
-        await EndProcessAsync(pid, TimeSpan.FromSeconds(5));
+        await EndProcessAsync(pid, DataDirectory, TimeSpan.FromSeconds(5));
         // Idle pooled connections in this process point at the server that is gone.
         NpgsqlConnection.ClearAllPools();
     }
@@ -169,7 +174,7 @@ public sealed class PostgresServer : ManagedServer
         }
         Logger.LogInformation("Initialising a PostgreSQL data folder in {Data} (first start)", DataDirectory);
         var pwfile = Path.Combine(_dataRoot, "initdb.pw");
-        await File.WriteAllTextAsync(pwfile, password, cancellationToken);
+        Secrets.WritePrivate(pwfile, password);
         try
         {
             if (RunAs is not null)
@@ -235,6 +240,11 @@ public sealed class PostgresServer : ManagedServer
         {
             await using var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(connectionString) { Pooling = false, Timeout = 2 }.ConnectionString);
             await connection.OpenAsync(cancellationToken);
+            return true;
+        }
+        catch (PostgresException)
+        {
+            // The server answered (too many clients, starting up, recovering): it is alive, not ours to replace.
             return true;
         }
         catch (Exception ex) when (ex is NpgsqlException or TimeoutException)

@@ -18,7 +18,7 @@ public sealed class RabbitMqServer : ManagedServer
 
     readonly int _preferredPort;
     readonly Uri? _explicitUri;
-    readonly HttpClient _http = new() { Timeout = TimeSpan.FromSeconds(10) };
+    static readonly HttpClient Http = new() { Timeout = TimeSpan.FromSeconds(10) };
     int _port;
     int _managementPort;
 
@@ -87,7 +87,7 @@ public sealed class RabbitMqServer : ManagedServer
         request.Headers.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes($"{Username}:{Password}")));
         if (json is not null)
             request.Content = new StringContent(json, Encoding.UTF8, "application/json");
-        using var response = await _http.SendAsync(request, cancellationToken);
+        using var response = await Http.SendAsync(request, cancellationToken);
         if (!response.IsSuccessStatusCode && !(allowNotFound && response.StatusCode == System.Net.HttpStatusCode.NotFound))
             throw new InfrastructureException($"RabbitMQ management API {method} {path}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync(cancellationToken)}");
     }
@@ -95,6 +95,9 @@ public sealed class RabbitMqServer : ManagedServer
     protected override string Describe() => $"node {NodeName}, amqp 127.0.0.1:{_port}, management {_managementPort}";
 
     string PidFile => Path.Combine(Home, "rabbitmq.pid");
+
+    /// <summary>What our node's command line carries (its HOME, as "-home"), so we never signal anyone else's.</summary>
+    string OwnershipMarker => $"-home {Path.Combine(Home, "home")} ";
 
     protected override async Task<bool> IsServingAsync(CancellationToken cancellationToken)
     {
@@ -106,14 +109,24 @@ public sealed class RabbitMqServer : ManagedServer
         return await Ports.AcceptsAsync(_port, TimeSpan.FromSeconds(2)) && await ManagementReadyAsync(cancellationToken);
     }
 
-    protected override async Task CleanStaleAsync(CancellationToken cancellationToken)
+    protected override async Task<bool> CleanStaleAsync(CancellationToken cancellationToken)
     {
+        var marker = OwnershipMarker;
         if (ServerPid() is { } pid)
         {
             if (Unix.IsRunning(pid))
             {
+                // Give a slow start (management plugin still loading) a moment before calling it hung.
+                var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
+                while (DateTime.UtcNow < deadline)
+                {
+                    if (await IsServingAsync(cancellationToken))
+                        return true;
+                    await Task.Delay(500, cancellationToken);
+                }
+                RefuseToEndWhileHeld(pid);
                 Logger.LogWarning("RabbitMQ process {Pid} runs but does not serve; stopping it and starting afresh", pid);
-                await EndProcessAsync(pid, TimeSpan.FromSeconds(10));
+                await EndProcessAsync(pid, marker, TimeSpan.FromSeconds(10));
             }
             else
             {
@@ -121,12 +134,13 @@ public sealed class RabbitMqServer : ManagedServer
             }
             File.Delete(PidFile);
         }
-        // A node of ours may still be registered (killed before it wrote its pid file): find it by its data folder.
-        foreach (var orphan in ProcessesUsing(Path.Combine(Home, "mnesia")))
+        // A node of ours may still run without a pid file (killed before it wrote one): find it by its home folder.
+        foreach (var orphan in ProcessesUsing(marker))
         {
             Logger.LogWarning("Stopping a half-started RabbitMQ process {Pid}", orphan);
-            await EndProcessAsync(orphan, TimeSpan.FromSeconds(10));
+            await EndProcessAsync(orphan, marker, TimeSpan.FromSeconds(10));
         }
+        return false;
     }
 
     protected override async Task StartServerAsync(CancellationToken cancellationToken)
@@ -167,7 +181,7 @@ public sealed class RabbitMqServer : ManagedServer
             (_port, _managementPort) = (info.Port, management);
         Logger.LogInformation("Stopping RabbitMQ ({Address})", Describe());
         // The node shuts down cleanly on SIGTERM; rabbitmqctl would first boot a VM of its own to ask it to.
-        await EndProcessAsync(pid, TimeSpan.FromSeconds(15));
+        await EndProcessAsync(pid, OwnershipMarker, TimeSpan.FromSeconds(15));
         if (File.Exists(PidFile))
             File.Delete(PidFile);
         await StopIdlePortMapperAsync(cancellationToken);
@@ -191,7 +205,7 @@ public sealed class RabbitMqServer : ManagedServer
         foreach (var dir in new[] { "home", "mnesia", "log" })
             Directory.CreateDirectory(Path.Combine(Home, dir));
         // default_user/default_pass only take effect when the node creates its database (first start).
-        File.WriteAllText(Path.Combine(Home, "rabbitmq.conf"), string.Join('\n',
+        Secrets.WritePrivate(Path.Combine(Home, "rabbitmq.conf"), string.Join('\n',
             $"listeners.tcp.default = 127.0.0.1:{_port}",
             $"management.tcp.ip = 127.0.0.1",
             $"management.tcp.port = {_managementPort}",
@@ -231,7 +245,7 @@ public sealed class RabbitMqServer : ManagedServer
         {
             using var request = new HttpRequestMessage(HttpMethod.Get, $"http://127.0.0.1:{_managementPort}/api/overview");
             request.Headers.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes($"{Username}:{Password}")));
-            using var response = await _http.SendAsync(request, cancellationToken);
+            using var response = await Http.SendAsync(request, cancellationToken);
             return response.IsSuccessStatusCode;
         }
         catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
@@ -261,7 +275,7 @@ public sealed class RabbitMqServer : ManagedServer
         foreach (var dir in Directory.GetDirectories("/proc"))
         {
             if (int.TryParse(Path.GetFileName(dir), out var pid) && pid != System.Environment.ProcessId
-                && Unix.CommandLine(pid) is { } cmd && cmd.Contains(marker, StringComparison.Ordinal) && cmd.Contains("beam", StringComparison.Ordinal))
+                && Unix.CommandLine(pid) is { } cmd && (cmd + " ").Contains(marker, StringComparison.Ordinal) && cmd.Contains("beam", StringComparison.Ordinal))
                 yield return pid;
         }
     }

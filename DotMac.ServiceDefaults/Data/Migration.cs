@@ -8,7 +8,10 @@ namespace DotMac.ServiceDefaults.Data;
 /// <summary>One numbered script: Data/Migrations/NNNN_name.sql embedded in the service's assembly.</summary>
 public sealed partial record Migration(int Version, string Name, string Sql)
 {
-    /// <summary>A script whose first line is this comment runs outside a transaction (CREATE INDEX CONCURRENTLY).</summary>
+    /// <summary>
+    /// A script whose first line is this comment runs outside a transaction (CREATE INDEX CONCURRENTLY). It must hold
+    /// a single statement: several statements in one command run as one implicit transaction in PostgreSQL.
+    /// </summary>
     public const string NoTransactionMarker = "-- dotmac:no-transaction";
 
     public string Checksum { get; } = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(Sql.ReplaceLineEndings("\n"))));

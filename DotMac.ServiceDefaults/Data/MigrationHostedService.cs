@@ -15,10 +15,9 @@ public sealed class MigrationHostedService(MigrationRunner runner, MigrationStat
 
     public override async Task StartAsync(CancellationToken cancellationToken)
     {
-        // The first attempt happens inside start-up so consumers begin only on a migrated schema.
-        using var budget = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        budget.CancelAfter(FirstAttemptBudget);
-        if (await TryOnceAsync(budget.Token) is not null)
+        // The first attempt happens inside start-up so consumers begin only on a migrated schema; an unreachable
+        // database is waited for at most FirstAttemptBudget here, the rest in the background.
+        if (await TryOnceAsync(cancellationToken, FirstAttemptBudget) is not null)
             await base.StartAsync(cancellationToken);
     }
 
@@ -35,18 +34,18 @@ public sealed class MigrationHostedService(MigrationRunner runner, MigrationStat
             {
                 return;
             }
-            if (await TryOnceAsync(stoppingToken) is null)
+            if (await TryOnceAsync(stoppingToken, connectTimeout: null) is null)
                 return;
             delay = TimeSpan.FromSeconds(Math.Min(delay.TotalSeconds * 2, 15));
         }
     }
 
     /// <summary>Null when done (applied or failed for good); the transient error otherwise.</summary>
-    async Task<Exception?> TryOnceAsync(CancellationToken cancellationToken)
+    async Task<Exception?> TryOnceAsync(CancellationToken cancellationToken, TimeSpan? connectTimeout)
     {
         try
         {
-            await runner.RunAsync(cancellationToken);
+            await runner.RunAsync(cancellationToken, connectTimeout);
             return null;
         }
         catch (MigrationFailedException ex)

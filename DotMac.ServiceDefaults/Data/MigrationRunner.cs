@@ -15,11 +15,16 @@ public sealed class MigrationRunner(NpgsqlDataSource dataSource, IReadOnlyList<M
 {
     sealed record AppliedRow(int Version, string Name, string Checksum);
 
-    public async Task RunAsync(CancellationToken cancellationToken)
+    /// <param name="cancellationToken">Stops the run (the host is stopping); a script in progress rolls back.</param>
+    /// <param name="connectTimeout">How long to wait for the database and the lock; never cuts a script short.</param>
+    public async Task RunAsync(CancellationToken cancellationToken, TimeSpan? connectTimeout = null)
     {
         using var activity = DotMacTelemetry.Source.StartActivity("migrations");
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        await connection.ExecuteAsync(new CommandDefinition(MigrationSql.Lock, new { key = MigrationSql.LockKey }, cancellationToken: cancellationToken));
+        using var connecting = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        if (connectTimeout is { } limit)
+            connecting.CancelAfter(limit);
+        await using var connection = await dataSource.OpenConnectionAsync(connecting.Token);
+        await connection.ExecuteAsync(new CommandDefinition(MigrationSql.Lock, new { key = MigrationSql.LockKey }, cancellationToken: connecting.Token));
         try
         {
             await connection.ExecuteAsync(new CommandDefinition(MigrationSql.CreateHistory, cancellationToken: cancellationToken));
@@ -65,8 +70,9 @@ public sealed class MigrationRunner(NpgsqlDataSource dataSource, IReadOnlyList<M
             if (transaction is not null)
                 await transaction.CommitAsync(cancellationToken);
         }
-        catch (PostgresException ex)
+        catch (PostgresException ex) when (!ex.IsTransient)
         {
+            // A transient error (deadlock, server restarting) is retried by the caller; this script's fault is not.
             throw new MigrationFailedException(migration, $"{ex.SqlState}: {ex.MessageText}" + (ex.Position > 0 ? $" (at character {ex.Position})" : ""), ex);
         }
     }

@@ -31,7 +31,8 @@ public sealed class ResiliencePipelines(IOptionsMonitor<ResilienceOptions> optio
                 BackoffType = DelayBackoffType.Exponential,
                 UseJitter = true,
                 Delay = o.RetryBaseDelay,
-                ShouldHandle = args => ValueTask.FromResult(IsTransient(args.Outcome)),
+                ShouldHandle = args => ValueTask.FromResult(
+                    args.Context.Properties.GetValue(ResilienceHandler.Repeatable, false) && IsTransient(args.Outcome)),
                 OnRetry = args =>
                 {
                     logger.LogWarning("{Client}: attempt {Attempt} failed ({Outcome}); retrying in {Delay} ms", name,

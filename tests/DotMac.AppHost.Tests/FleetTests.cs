@@ -118,9 +118,30 @@ public sealed class When_the_fleet_runs
         forged.Headers.Add("Origin", "http://evil.example");
         using var refused = await _http.SendAsync(forged);
         Assert.That(refused.StatusCode, Is.EqualTo(HttpStatusCode.Forbidden), "a page of another origin cannot restart anything");
+        using var rebound = new HttpRequestMessage(HttpMethod.Get, new Uri(Dashboard, "/api/resources"));
+        rebound.Headers.Host = $"evil.example:{Dashboard.Port}";
+        using var rebinding = await _http.SendAsync(rebound);
+        Assert.That(rebinding.StatusCode, Is.EqualTo(HttpStatusCode.Forbidden), "a name rebound to 127.0.0.1 reads nothing");
     }
 
     [Test, Order(6)]
+    public async Task Should_run_exactly_one_copy_when_a_crash_and_a_manual_restart_meet()
+    {
+        var before = (await ResourcesAsync()).Single(r => r.Name == "events");
+
+        Unix.Signal(before.Pid!.Value, Unix.SigKill);
+        using var response = await _http.PostAsync(new Uri(Dashboard, "/api/resources/events/restart"), null);
+
+        await EventuallyAsync(async () => (await ResourcesAsync()).Single(r => r.Name == "events") is { State: "Healthy" } after
+            && after.Pid != before.Pid, TimeSpan.FromSeconds(60), "events to come back");
+        await Task.Delay(TimeSpan.FromSeconds(4)); // past the crash's backoff timer, which must not start a second copy
+        var copies = ChildrenRunning("DotMac.Events.dll");
+        var now = (await ResourcesAsync()).Single(r => r.Name == "events");
+        Assert.That(copies, Is.EqualTo(new[] { now.Pid!.Value }), "one process, the one the dashboard shows");
+        Assert.That(now.State, Is.EqualTo("Healthy"));
+    }
+
+    [Test, Order(7)]
     public async Task Should_stop_everything_within_15_seconds_of_sigterm()
     {
         var pids = (await ResourcesAsync()).Where(r => r.Kind == "project").Select(r => r.Pid!.Value).ToList();
@@ -134,6 +155,26 @@ public sealed class When_the_fleet_runs
         Assert.That(_fleet.ExitCode, Is.EqualTo(0), _fleet.Tail());
         Assert.That(pids.Where(Unix.IsRunning), Is.Empty, "no service process left");
         Assert.That(_fleet.Output, Does.Contain("Stopped in"));
+    }
+
+    List<int> ChildrenRunning(string assembly) =>
+        Directory.GetDirectories("/proc")
+            .Select(d => int.TryParse(Path.GetFileName(d), out var pid) ? pid : 0)
+            .Where(pid => pid > 0 && Unix.IsRunning(pid) && Unix.CommandLine(pid)?.Contains(assembly, StringComparison.Ordinal) == true
+                && ParentOf(pid) == _fleet.Pid)
+            .ToList();
+
+    static int ParentOf(int pid)
+    {
+        try
+        {
+            var stat = File.ReadAllText($"/proc/{pid}/stat");
+            return int.Parse(stat[(stat.LastIndexOf(')') + 2)..].Split(' ')[1], System.Globalization.CultureInfo.InvariantCulture);
+        }
+        catch (IOException)
+        {
+            return 0;
+        }
     }
 
     async Task<IReadOnlyList<Resource>> ResourcesAsync() =>

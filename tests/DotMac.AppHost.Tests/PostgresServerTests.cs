@@ -79,13 +79,18 @@ public sealed class When_dotmac_manages_a_postgres_server
     }
 
     [Test]
-    public async Task Should_replace_a_server_that_runs_but_does_not_answer()
+    public async Task Should_replace_a_server_that_runs_but_does_not_answer_once_its_holders_are_gone()
     {
         var hung = await AcquireAsync();
         var pid = ServerPid();
         Unix.Signal(pid, 19); // SIGSTOP: the process exists, the port accepts nothing
         try
         {
+            Assert.ThrowsAsync<InfrastructureException>(AcquireAsync, "a live holder's server is never killed from under it");
+
+            // The holder's process died: its lease is gone.
+            foreach (var lease in Directory.GetFiles(Path.Combine(_state, "postgres", "leases")))
+                File.Delete(lease);
             await using var server = await AcquireAsync();
 
             Assert.That(await CanQueryAsync(server), Is.True);

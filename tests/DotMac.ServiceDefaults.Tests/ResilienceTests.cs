@@ -100,6 +100,7 @@ public sealed class When_a_peer_service_fails
         var callsWhenOpen = _calls;
 
         Assert.ThrowsAsync<BrokenCircuitException>(() => client.Http.GetAsync("/work"));
+        Assert.ThrowsAsync<BrokenCircuitException>(() => client.Http.PostAsync("/work", new StringContent("{}")), "a POST is not retried, but the breaker guards it too");
         Assert.That(_calls, Is.EqualTo(callsWhenOpen), "an open circuit does not reach the peer");
     }
 
