@@ -61,7 +61,7 @@ public abstract class ManagedServer : IAsyncDisposable
             {
                 await StartServerAsync(cancellationToken);
             }
-            catch
+            catch (Exception)
             {
                 // Half-started (cancelled, timed out, refused): nobody holds it, so it must not outlive us.
                 if (Leases.Holders().Count == 0)
