@@ -12,21 +12,15 @@ namespace DotMac.AppHost.Tests;
 [TestFixture]
 public sealed class When_dotmac_manages_a_postgres_server
 {
-    string _state = null!;
+    TemporaryFolder _folder = null!;
+
+    string _state => _folder.Path;
 
     [SetUp]
-    public void CreateStateFolder()
-    {
-        _state = Path.Combine(Path.GetTempPath(), "dotmac-pg-" + Guid.NewGuid().ToString("N")[..8]);
-        Directory.CreateDirectory(_state);
-    }
+    public void CreateStateFolder() => _folder = new TemporaryFolder("dotmac-pg");
 
     [TearDown]
-    public void RemoveStateFolder()
-    {
-        if (Directory.Exists(_state))
-            Directory.Delete(_state, recursive: true);
-    }
+    public void RemoveStateFolder() => _folder.Dispose();
 
     [Test]
     public async Task Should_share_one_server_and_stop_it_when_the_last_holder_lets_go()

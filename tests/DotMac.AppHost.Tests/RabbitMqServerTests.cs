@@ -8,21 +8,15 @@ namespace DotMac.AppHost.Tests;
 [TestFixture]
 public sealed class When_dotmac_manages_a_rabbitmq_node
 {
-    string _state = null!;
+    TemporaryFolder _folder = null!;
+
+    string _state => _folder.Path;
 
     [SetUp]
-    public void CreateStateFolder()
-    {
-        _state = Path.Combine(Path.GetTempPath(), "dotmac-mq-" + Guid.NewGuid().ToString("N")[..8]);
-        Directory.CreateDirectory(_state);
-    }
+    public void CreateStateFolder() => _folder = new TemporaryFolder("dotmac-mq");
 
     [TearDown]
-    public void RemoveStateFolder()
-    {
-        if (Directory.Exists(_state))
-            Directory.Delete(_state, recursive: true);
-    }
+    public void RemoveStateFolder() => _folder.Dispose();
 
     [Test]
     public async Task Should_start_afresh_after_the_node_was_killed_and_stop_it_at_the_end()
