@@ -13,7 +13,7 @@ public static class Extensions
 {
     public static TBuilder AddServiceDefaults<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
     {
-        builder.Services.AddSingleton(ServiceIdentity.From(builder.Configuration, builder.Environment));
+        builder.Services.AddSingleton(ServiceIdentity.Of(builder));
         builder.AddDefaultTelemetry();
         builder.AddDefaultHealthChecks();
         builder.AddDefaultProblemDetails();

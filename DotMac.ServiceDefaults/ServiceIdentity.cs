@@ -7,6 +7,16 @@ namespace DotMac.ServiceDefaults;
 /// <summary>Who this process is: the name telemetry, logs, endpoint names and /api/v1/info use.</summary>
 public sealed record ServiceIdentity(string Name, string Version, string InstanceId, string Environment, DateTimeOffset StartedAt)
 {
+    /// <summary>The one identity of this process, made once per builder and kept in its Properties.</summary>
+    public static ServiceIdentity Of(IHostApplicationBuilder builder)
+    {
+        if (builder.Properties.TryGetValue(typeof(ServiceIdentity), out var existing) && existing is ServiceIdentity identity)
+            return identity;
+        identity = From(builder.Configuration, builder.Environment);
+        builder.Properties[typeof(ServiceIdentity)] = identity;
+        return identity;
+    }
+
     public static ServiceIdentity From(IConfiguration configuration, IHostEnvironment environment)
     {
         var name = configuration["OTEL_SERVICE_NAME"]

@@ -23,7 +23,7 @@ public static class MessagingExtensions
                 $"No connection string '{ConnectionName}': set ConnectionStrings:{ConnectionName} to an amqp:// URI " +
                 $"(environment ConnectionStrings__{ConnectionName}). `dotnet run --project DotMac.AppHost` sets it for every service.");
         var endpoint = RabbitMqEndpoint.Parse(connectionString);
-        var identity = ServiceIdentity.From(builder.Configuration, builder.Environment);
+        var identity = ServiceIdentity.Of(builder);
         var options = builder.Configuration.GetSection("DotMac:Messaging").Get<MessagingOptions>() ?? new MessagingOptions();
 
         builder.Services.AddMassTransit(x =>

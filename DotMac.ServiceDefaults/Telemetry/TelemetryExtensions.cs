@@ -63,7 +63,7 @@ public static class TelemetryExtensions
                 })
                 .Build();
         });
-        var identity = ServiceIdentity.From(builder.Configuration, builder.Environment);
+        var identity = ServiceIdentity.Of(builder);
         builder.Logging.AddOpenTelemetry(o =>
         {
             o.IncludeFormattedMessage = true;
