@@ -23,6 +23,15 @@ public static class ResourceBuilderExtensions
     public static ResourceBuilder<ProjectResource> WithReference(this ResourceBuilder<ProjectResource> project, ResourceBuilder<RabbitMqServerResource> source) =>
         project.WithConnectionString(source.Resource);
 
+    /// <summary>Passes ConnectionStrings__{name}-management, RabbitMQ's management API (ops reads the _error queues through it).</summary>
+    public static ResourceBuilder<ProjectResource> WithManagementReference(this ResourceBuilder<ProjectResource> project, ResourceBuilder<RabbitMqServerResource> source)
+    {
+        var server = source.Resource;
+        project.Resource.Environment[$"ConnectionStrings__{server.Name}-management"] = () =>
+            server.Server?.ManagementUri ?? throw new InvalidOperationException($"{server.Name} has not started.");
+        return project;
+    }
+
     /// <summary>Passes services__{name}__http__0, the peer's address, to the project.</summary>
     public static ResourceBuilder<ProjectResource> WithReference(this ResourceBuilder<ProjectResource> project, ResourceBuilder<ProjectResource> peer)
     {

@@ -57,6 +57,10 @@ public sealed class RabbitMqServer : ManagedServer
 
     public string ConnectionString => ConnectionStringFor();
 
+    /// <summary>The management API's base address with credentials (http://user:password@host:port/).</summary>
+    public string ManagementUri =>
+        $"http://{Uri.EscapeDataString(Username)}:{Uri.EscapeDataString(Password)}@{_explicitUri?.Host ?? "127.0.0.1"}:{_managementPort}/";
+
     public static async Task<RabbitMqServer> AcquireAsync(
         string stateDirectory, ILogger logger, string? explicitConnectionString = null,
         string name = "rabbitmq", int preferredPort = DefaultPort, CancellationToken cancellationToken = default)

@@ -1,5 +1,7 @@
 using System.Reflection;
 using DotMac.ServiceDefaults.Health;
+using DotMac.ServiceDefaults.Messaging;
+using DotMac.ServiceDefaults.Messaging.Outbox;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -13,6 +15,8 @@ public static class DataExtensions
     /// <summary>
     /// The service's own database: an NpgsqlDataSource from ConnectionStrings:{connectionName}, the migrations
     /// embedded in <paramref name="migrationsAssembly"/> applied at start, and a readiness check.
+    /// The database also gets DotMac's messaging tables (outbox, inbox); <see cref="DbSession"/> is the unit of work
+    /// that commits a change and the events it publishes together.
     /// Call before AddServiceBus so the schema is migrated before consumers start.
     /// </summary>
     public static IHostApplicationBuilder AddServiceDatabase(this IHostApplicationBuilder builder, string connectionName, Assembly migrationsAssembly) =>
@@ -25,12 +29,16 @@ public static class DataExtensions
                 $"No connection string '{connectionName}': set ConnectionStrings:{connectionName} (environment ConnectionStrings__{connectionName}). " +
                 "`dotnet run --project DotMac.AppHost` sets it for every service.");
 
+        // Columns are snake_case, properties PascalCase: message_id fills MessageId without an alias in every query.
+        Dapper.DefaultTypeMap.MatchNamesWithUnderscores = true;
         builder.Services.AddSingleton(sp => new NpgsqlDataSourceBuilder(connectionString) { Name = connectionName }
             .UseLoggerFactory(sp.GetRequiredService<ILoggerFactory>())
             .Build());
         builder.Services.AddSingleton<MigrationState>();
+        builder.Services.AddSingleton<OutboxSignal>();
+        builder.Services.AddScoped<DbSession>();
         builder.Services.AddSingleton(sp => new MigrationRunner(
-            sp.GetRequiredService<NpgsqlDataSource>(), migrations, sp.GetRequiredService<MigrationState>(),
+            sp.GetRequiredService<NpgsqlDataSource>(), [MessagingSchema.Track, MigrationTrack.Service(migrations)], sp.GetRequiredService<MigrationState>(),
             sp.GetRequiredService<ILogger<MigrationRunner>>()));
         builder.Services.AddHostedService<MigrationHostedService>();
         builder.Services.AddHealthChecks()

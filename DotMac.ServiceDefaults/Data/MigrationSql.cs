@@ -1,5 +1,6 @@
 namespace DotMac.ServiceDefaults.Data;
 
+/// <summary>The runner's SQL. Table and schema names come from <see cref="MigrationTrack"/> constants, never from input.</summary>
 internal static class MigrationSql
 {
     // Advisory locks are per database, so one constant key serialises every instance of one service.
@@ -8,8 +9,10 @@ internal static class MigrationSql
     public const string Lock = "select pg_advisory_lock(@key)";
     public const string Unlock = "select pg_advisory_unlock(@key)";
 
-    public const string CreateHistory = """
-        create table if not exists schema_migrations (
+    public static string CreateSchema(string schema) => $"create schema if not exists {schema}";
+
+    public static string CreateHistory(string table) => $"""
+        create table if not exists {table} (
             version     integer primary key,
             name        text not null,
             checksum    text not null,
@@ -18,10 +21,10 @@ internal static class MigrationSql
         )
         """;
 
-    public const string Applied = "select version, name, checksum from schema_migrations order by version";
+    public static string Applied(string table) => $"select version, name, checksum from {table} order by version";
 
-    public const string Record = """
-        insert into schema_migrations (version, name, checksum, duration_ms)
+    public static string Record(string table) => $"""
+        insert into {table} (version, name, checksum, duration_ms)
         values (@Version, @Name, @Checksum, @DurationMs)
         """;
 }

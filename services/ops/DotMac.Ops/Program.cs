@@ -1,3 +1,4 @@
+using DotMac.Ops.Apis;
 using DotMac.Ops.Extensions;
 using DotMac.ServiceDefaults;
 
@@ -7,4 +8,6 @@ builder.AddApplicationServices();
 
 var app = builder.Build();
 app.MapDefaultEndpoints();
+app.MapDeadLettersApi();
+app.MapSchedulerApi();
 app.Run();

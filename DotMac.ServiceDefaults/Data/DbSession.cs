@@ -1,0 +1,109 @@
+using System.Data;
+using DotMac.ServiceDefaults.Messaging.Outbox;
+using Npgsql;
+
+namespace DotMac.ServiceDefaults.Data;
+
+/// <summary>
+/// The unit of work of one request or one consumed message: one connection, at most one transaction. Events
+/// published through MassTransit's scoped <c>IPublishEndpoint</c> / <c>ISendEndpointProvider</c> while the transaction
+/// is open are written to the outbox inside it, so the change and its events commit (or vanish) together.
+/// <para>
+/// Begin/Commit nest: only the outermost Commit commits. A consumer on an outbox endpoint runs inside the inbox's
+/// transaction already; its own Begin/Commit pair then joins it, and the inbox commits everything once.
+/// </para>
+/// </summary>
+public sealed class DbSession(NpgsqlDataSource dataSource, OutboxSignal signal) : IAsyncDisposable
+{
+    NpgsqlConnection? _connection;
+    NpgsqlTransaction? _transaction;
+    int _depth;
+    bool _outboxWritten;
+
+    /// <summary>The open connection; call <see cref="OpenAsync"/> or <see cref="BeginAsync"/> first.</summary>
+    public NpgsqlConnection Connection => _connection
+        ?? throw new InvalidOperationException("The session has no connection yet: call OpenAsync or BeginAsync first.");
+
+    /// <summary>The open transaction, or null outside one. Pass it to every command of the unit of work.</summary>
+    public NpgsqlTransaction? Transaction => _transaction;
+
+    public bool InTransaction => _transaction is not null;
+
+    public async ValueTask<NpgsqlConnection> OpenAsync(CancellationToken cancellationToken = default)
+    {
+        if (_connection is null)
+            _connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        else if (_connection.State != ConnectionState.Open)
+            await _connection.OpenAsync(cancellationToken);
+        return _connection;
+    }
+
+    public async ValueTask<NpgsqlTransaction> BeginAsync(CancellationToken cancellationToken = default,
+        IsolationLevel isolationLevel = IsolationLevel.ReadCommitted)
+    {
+        if (_transaction is null)
+        {
+            var connection = await OpenAsync(cancellationToken);
+            _transaction = await connection.BeginTransactionAsync(isolationLevel, cancellationToken);
+            _outboxWritten = false;
+        }
+        _depth++;
+        return _transaction;
+    }
+
+    /// <summary>Commits when this is the outermost Begin; wakes the outbox dispatcher if events were written.</summary>
+    public async Task CommitAsync(CancellationToken cancellationToken = default)
+    {
+        var transaction = _transaction ?? throw new InvalidOperationException("No transaction to commit.");
+        if (--_depth > 0)
+            return;
+        try
+        {
+            await transaction.CommitAsync(cancellationToken);
+        }
+        finally
+        {
+            _transaction = null;
+            _depth = 0;
+            await transaction.DisposeAsync();
+        }
+        if (_outboxWritten)
+            signal.Notify();
+        _outboxWritten = false;
+    }
+
+    /// <summary>Rolls the whole unit of work back, however deeply nested; events written in it vanish too.</summary>
+    public async Task RollbackAsync()
+    {
+        if (_transaction is not { } transaction)
+            return;
+        _transaction = null;
+        _depth = 0;
+        _outboxWritten = false;
+        try
+        {
+            await transaction.RollbackAsync(CancellationToken.None);
+        }
+        catch (Exception ex) when (ex is NpgsqlException or InvalidOperationException)
+        {
+            // The connection broke: the server rolled the transaction back on its own.
+        }
+        await transaction.DisposeAsync();
+    }
+
+    internal void OutboxWritten()
+    {
+        if (_transaction is null)
+            signal.Notify();
+        else
+            _outboxWritten = true;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await RollbackAsync();
+        if (_connection is not null)
+            await _connection.DisposeAsync();
+        _connection = null;
+    }
+}

@@ -1,0 +1,3 @@
+using DotMac.Messaging.TestHost;
+
+TestHostApp.Build(WebApplication.CreateBuilder(args)).Run();
