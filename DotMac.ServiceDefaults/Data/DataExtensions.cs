@@ -31,7 +31,7 @@ public static class DataExtensions
 
         // Columns are snake_case, properties PascalCase: message_id fills MessageId without an alias in every query.
         Dapper.DefaultTypeMap.MatchNamesWithUnderscores = true;
-        builder.Services.AddSingleton(sp => new NpgsqlDataSourceBuilder(connectionString) { Name = connectionName }
+        builder.Services.AddSingleton(sp => new NpgsqlDataSourceBuilder(Tuned(connectionString)) { Name = connectionName }
             .UseLoggerFactory(sp.GetRequiredService<ILoggerFactory>())
             .Build());
         builder.Services.AddSingleton<MigrationState>();
@@ -44,5 +44,20 @@ public static class DataExtensions
         builder.Services.AddHealthChecks()
             .AddCheck<DatabaseHealthCheck>("postgres", tags: [HealthExtensions.ReadyTag], timeout: TimeSpan.FromSeconds(5));
         return builder;
+    }
+
+    /// <summary>
+    /// Defaults for a service that runs the same few statements all day, unless the connection string says otherwise:
+    /// statements prepared on the server after a few uses, and no DISCARD ALL when a pooled connection is reused
+    /// (DotMac code leaves no session state behind: no temp tables, no SET).
+    /// </summary>
+    static string Tuned(string connectionString)
+    {
+        var settings = new NpgsqlConnectionStringBuilder(connectionString);
+        if (!connectionString.Contains("Max Auto Prepare", StringComparison.OrdinalIgnoreCase))
+            settings.MaxAutoPrepare = 50;
+        if (!connectionString.Contains("No Reset On Close", StringComparison.OrdinalIgnoreCase))
+            settings.NoResetOnClose = true;
+        return settings.ConnectionString;
     }
 }

@@ -12,13 +12,14 @@ namespace DotMac.ServiceDefaults.Data;
 /// Begin/Commit nest: only the outermost Commit commits. A consumer on an outbox endpoint runs inside the inbox's
 /// transaction already; its own Begin/Commit pair then joins it, and the inbox commits everything once.
 /// </para>
+/// Not thread-safe: one request or message at a time, like the connection it holds.
 /// </summary>
 public sealed class DbSession(NpgsqlDataSource dataSource, OutboxSignal signal) : IAsyncDisposable
 {
+    readonly List<StoredMessage> _outbox = [];
     NpgsqlConnection? _connection;
     NpgsqlTransaction? _transaction;
     int _depth;
-    bool _outboxWritten;
 
     /// <summary>The open connection; call <see cref="OpenAsync"/> or <see cref="BeginAsync"/> first.</summary>
     public NpgsqlConnection Connection => _connection
@@ -45,7 +46,6 @@ public sealed class DbSession(NpgsqlDataSource dataSource, OutboxSignal signal) 
         {
             var connection = await OpenAsync(cancellationToken);
             _transaction = await connection.BeginTransactionAsync(isolationLevel, cancellationToken);
-            _outboxWritten = false;
         }
         _depth++;
         return _transaction;
@@ -57,19 +57,25 @@ public sealed class DbSession(NpgsqlDataSource dataSource, OutboxSignal signal) 
         var transaction = _transaction ?? throw new InvalidOperationException("No transaction to commit.");
         if (--_depth > 0)
             return;
+        var published = _outbox.Count;
         try
         {
+            if (published > 0)
+                await OutboxWriter.WriteAsync(Connection, transaction, _outbox, notify: true, cancellationToken);
             await transaction.CommitAsync(cancellationToken);
         }
         finally
         {
             _transaction = null;
             _depth = 0;
+            _outbox.Clear();
             await transaction.DisposeAsync();
         }
-        if (_outboxWritten)
+        if (published > 0)
+        {
+            OutboxMetrics.Written.Add(published);
             signal.Notify();
-        _outboxWritten = false;
+        }
     }
 
     /// <summary>Rolls the whole unit of work back, however deeply nested; events written in it vanish too.</summary>
@@ -79,7 +85,7 @@ public sealed class DbSession(NpgsqlDataSource dataSource, OutboxSignal signal) 
             return;
         _transaction = null;
         _depth = 0;
-        _outboxWritten = false;
+        _outbox.Clear();
         try
         {
             await transaction.RollbackAsync(CancellationToken.None);
@@ -91,12 +97,21 @@ public sealed class DbSession(NpgsqlDataSource dataSource, OutboxSignal signal) 
         await transaction.DisposeAsync();
     }
 
-    internal void OutboxWritten()
+    /// <summary>
+    /// Adds a message to the bus outbox: inside a transaction it is written (all of them in one COPY) just before the
+    /// commit; outside one it is written and committed at once.
+    /// </summary>
+    internal async Task AddToOutboxAsync(StoredMessage message, CancellationToken cancellationToken)
     {
-        if (_transaction is null)
-            signal.Notify();
-        else
-            _outboxWritten = true;
+        if (_transaction is not null)
+        {
+            lock (_outbox)
+                _outbox.Add(message);
+            return;
+        }
+        await OutboxWriter.WriteAsync(await OpenAsync(cancellationToken), null, [message], notify: true, cancellationToken);
+        OutboxMetrics.Written.Add(1);
+        signal.Notify();
     }
 
     public async ValueTask DisposeAsync()

@@ -86,6 +86,8 @@ public static class MessagingExtensions
                     if (endpoint.UseTls)
                         h.UseSsl(s => s.ServerName = endpoint.Host);
                 });
+                // MassTransit's default (2 per core) starves endpoints whose handlers wait on PostgreSQL.
+                cfg.PrefetchCount = options.PrefetchCount;
                 cfg.UseMessageScheduler(SchedulerAddress);
                 cfg.ConfigureEndpoints(context);
             });
@@ -130,6 +132,9 @@ public sealed class MessagingOptions
     public TimeSpan[]? RedeliveryIntervals { get; set; }
 
     public TimeSpan[] EffectiveRedeliveryIntervals => RedeliveryIntervals is { Length: > 0 } intervals ? intervals : DefaultRedeliveryIntervals;
+
+    /// <summary>Messages each endpoint takes from RabbitMQ ahead and handles concurrently.</summary>
+    public int PrefetchCount { get; set; } = 32;
 
     /// <summary>Immediate re-runs of a message whose saga instance changed under it.</summary>
     public int SagaConflictRetries { get; set; } = 30;

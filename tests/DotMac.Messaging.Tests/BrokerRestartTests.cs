@@ -17,6 +17,7 @@ public sealed class When_rabbitmq_restarts_while_10000_events_flow
 
     TemporaryFolder _folder = null!;
     RabbitMqServer _node = null!;
+    RabbitMqServer? _restarted;
     Scenario _scenario = null!;
 
     [OneTimeSetUp]
@@ -31,6 +32,8 @@ public sealed class When_rabbitmq_restarts_while_10000_events_flow
     public async Task StopPrivateNode()
     {
         await _scenario.DisposeAsync();
+        if (_restarted is not null)
+            await _restarted.DisposeAsync();
         await _node.DisposeAsync();
         _folder.Dispose();
     }
@@ -54,8 +57,11 @@ public sealed class When_rabbitmq_restarts_while_10000_events_flow
         Unix.Signal(pid, Unix.SigKill);
         while (Unix.IsRunning(pid))
             await Task.Delay(50);
+        // The node's helper processes let go of the listening socket a moment after the node itself died.
+        for (var waited = 0; !Ports.IsFree(Port) && waited < 200; waited++)
+            await Task.Delay(50);
         var killedAt = await EffectsAsync();
-        var restarted = await AcquireNodeAsync();
+        var restarted = _restarted = await AcquireNodeAsync();
         Assert.That(restarted.Port, Is.EqualTo(_node.Port), "the node came back where the service looks for it");
         TestContext.Progress.WriteLine($"broker killed after {killedAt} effects and restarted");
 
@@ -67,7 +73,6 @@ public sealed class When_rabbitmq_restarts_while_10000_events_flow
         Assert.That(await _scenario.ScalarAsync<long>("select count(*) from widgets"), Is.EqualTo(Total));
         Assert.That(await EffectsAsync(), Is.EqualTo(Total), "no event handled twice in effect");
         Assert.That(await _scenario.ScalarAsync<long>("select count(distinct subject) from effects where kind = 'widget'"), Is.EqualTo(Total), "none lost");
-        await restarted.DisposeAsync();
     }
 
     Task<long> EffectsAsync() => _scenario.ScalarAsync<long>("select count(*) from effects where kind = 'widget'");

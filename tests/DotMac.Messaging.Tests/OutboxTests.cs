@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using DotMac.Messaging.TestHost;
 using DotMac.ServiceDefaults.Data;
 using MassTransit;
@@ -61,6 +62,37 @@ public sealed class When_a_service_is_killed_right_after_a_commit
         await Scenario.EventuallyAsync(async () => await _scenario.ScalarAsync<long>("select count(*) from effects where subject = @kept", new { kept }) == 1,
             TimeSpan.FromSeconds(15), () => Task.FromResult("the committed event's effect"));
         Assert.That(await _scenario.ScalarAsync<long>("select count(*) from effects where subject = @lost", new { lost }), Is.Zero);
+        Assert.That(await _scenario.ScalarAsync<long>("select count(*) from messaging.outbox_message"), Is.Zero);
+    }
+
+    [Test]
+    public async Task Should_send_each_event_once_when_several_instances_dispatch()
+    {
+        long dispatched = 0, duplicates = 0;
+        using var listener = new MeterListener();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (instrument.Name is "dotmac.outbox.dispatched" or "dotmac.inbox.duplicates")
+                l.EnableMeasurementEvents(instrument);
+        };
+        listener.SetMeasurementEventCallback<long>((instrument, value, _, _) =>
+            Interlocked.Add(ref instrument.Name == "dotmac.outbox.dispatched" ? ref dispatched : ref duplicates, value));
+        listener.Start();
+
+        // Three instances of one service, one database: their dispatchers race for the same rows.
+        var instances = new[] { await _scenario.StartInProcessAsync(), await _scenario.StartInProcessAsync(), await _scenario.StartInProcessAsync() };
+        var before = await _scenario.ScalarAsync<long>("select count(*) from effects");
+        await Task.WhenAll(Enumerable.Range(0, 30).Select(async i =>
+        {
+            using var response = await instances[i % instances.Length].Client.PostAsync("/widgets?count=20", null);
+            response.EnsureSuccessStatusCode();
+        }));
+
+        await Scenario.EventuallyAsync(async () => await _scenario.ScalarAsync<long>("select count(*) from effects") - before == 600, TimeSpan.FromSeconds(30),
+            async () => $"{await _scenario.ScalarAsync<long>("select count(*) from effects") - before} of 600 effects");
+        await Task.Delay(500);
+        Assert.That(Interlocked.Read(ref dispatched), Is.EqualTo(600), "each committed event sent to the broker exactly once");
+        Assert.That(Interlocked.Read(ref duplicates), Is.Zero, "so no consumer ever saw one twice");
         Assert.That(await _scenario.ScalarAsync<long>("select count(*) from messaging.outbox_message"), Is.Zero);
     }
 }

@@ -22,10 +22,10 @@ internal sealed class InboxConsumeContext<TMessage>(
     where TMessage : class
 {
     readonly SemaphoreSlim _writing = new(1, 1);
-    int _added;
+    readonly List<StoredMessage> _outgoing = [];
     long? _lastSequenceNumber = state.LastSequenceNumber;
-    bool _consumed = state.Consumed.HasValue;
-    bool _delivered = state.Delivered.HasValue;
+    bool _consumed = state.WasConsumed;
+    bool _delivered = state.WasDelivered;
 
     /// <summary>True once nothing is left to do for this message: the inbox stops its loop.</summary>
     public bool Finished { get; private set; }
@@ -41,8 +41,22 @@ internal sealed class InboxConsumeContext<TMessage>(
 
     public override async Task SetConsumed()
     {
-        var nothingToDeliver = Volatile.Read(ref _added) == 0;
-        await ExecuteAsync(nothingToDeliver ? OutboxSql.SetConsumedAndDelivered : OutboxSql.SetConsumed, Key);
+        bool nothingToDeliver;
+        await _writing.WaitAsync(CancellationToken);
+        try
+        {
+            nothingToDeliver = _outgoing.Count == 0;
+            if (!nothingToDeliver)
+                await OutboxWriter.WriteAsync(session.Connection, session.Transaction, _outgoing, notify: false, CancellationToken);
+        }
+        finally
+        {
+            _writing.Release();
+        }
+        // A new row already says consumed and delivered; only outgoing messages (or a row from an earlier, failed
+        // delivery pass) need it changed.
+        if (!nothingToDeliver || !state.IsNew)
+            await ExecuteAsync(nothingToDeliver ? OutboxSql.SetConsumedAndDelivered : OutboxSql.SetConsumedPendingDelivery, Key);
         _consumed = true;
         if (nothingToDeliver)
         {
@@ -82,17 +96,17 @@ internal sealed class InboxConsumeContext<TMessage>(
 
     public override async Task AddSend<T>(SendContext<T> context)
     {
+        // Written in one COPY with the "consumed" mark, after the consumer returned.
         var row = OutboxWriter.ToRow(context, messageId, ConsumerId);
         await _writing.WaitAsync(context.CancellationToken);
         try
         {
-            await OutboxWriter.InsertAsync(session.Connection, session.Transaction, row, notify: false, context.CancellationToken);
+            _outgoing.Add(row);
         }
         finally
         {
             _writing.Release();
         }
-        Interlocked.Increment(ref _added);
     }
 
     async Task ExecuteAsync(string sql, object parameters)

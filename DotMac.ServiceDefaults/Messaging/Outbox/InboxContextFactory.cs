@@ -27,7 +27,7 @@ public sealed class InboxContextFactory(DbSession session, IServiceProvider prov
             {
                 var state = await session.Connection.QuerySingleAsync<InboxState>(new CommandDefinition(OutboxSql.LockInbox,
                     new { messageId, consumerId = options.ConsumerId }, session.Transaction, cancellationToken: context.CancellationToken));
-                if (firstPass && state.Consumed.HasValue)
+                if (firstPass && state.WasConsumed)
                     OutboxMetrics.InboxDuplicates.Add(1, new KeyValuePair<string, object?>("consumer", options.ConsumerType));
                 inbox = new InboxConsumeContext<T>(context, options, provider, session, messageId, state);
                 await next.Send(inbox);

@@ -17,6 +17,7 @@ public sealed class OutboxBusContext(IBus bus, DbSession session, IClientFactory
 {
     // Sends may be started concurrently (Task.WhenAll of publishes); one connection runs one command at a time.
     readonly SemaphoreSlim _writing = new(1, 1);
+
     ISendEndpointProvider? _sendEndpointProvider;
     IPublishEndpoint? _publishEndpoint;
     IScopedClientFactory? _clientFactory;
@@ -35,15 +36,12 @@ public sealed class OutboxBusContext(IBus bus, DbSession session, IClientFactory
         await _writing.WaitAsync(context.CancellationToken);
         try
         {
-            var connection = await session.OpenAsync(context.CancellationToken);
-            await OutboxWriter.InsertAsync(connection, session.Transaction, row, notify: true, context.CancellationToken);
-            session.OutboxWritten();
+            await session.AddToOutboxAsync(row, context.CancellationToken);
         }
         finally
         {
             _writing.Release();
         }
-        OutboxMetrics.Written.Add(1);
     }
 
     public object? GetService(Type serviceType) => provider.GetService(serviceType);

@@ -48,6 +48,13 @@ public sealed class OutboxDispatcher(
             await Task.Delay(200, stoppingToken);
 
         var listening = ListenAsync(stoppingToken);
+        // Several loops claim disjoint batches (SKIP LOCKED), so one batch's broker round trips overlap the next one's queries.
+        await Task.WhenAll(Enumerable.Range(0, Math.Max(1, _options.DispatchLoops)).Select(_ => DispatchLoopAsync(stoppingToken)));
+        await listening;
+    }
+
+    async Task DispatchLoopAsync(CancellationToken stoppingToken)
+    {
         var failures = 0;
         while (!stoppingToken.IsCancellationRequested)
         {
@@ -72,7 +79,6 @@ public sealed class OutboxDispatcher(
                 continue;
             await ((Task)signal.WaitAsync(_options.PollInterval, stoppingToken)).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         }
-        await listening;
     }
 
     /// <summary>Sends one batch; returns how many rows were delivered (0 when the outbox is empty).</summary>

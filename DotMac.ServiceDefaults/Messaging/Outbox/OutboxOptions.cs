@@ -9,6 +9,9 @@ public sealed class OutboxOptions
     /// <summary>Rows claimed and sent per transaction; sends in a batch are in flight together (publisher confirms).</summary>
     public int BatchSize { get; set; } = 200;
 
+    /// <summary>Dispatch loops per instance, each sending its own batch.</summary>
+    public int DispatchLoops { get; set; } = 2;
+
     /// <summary>The fallback when no NOTIFY arrives: how often the dispatcher looks anyway.</summary>
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(1);
 

@@ -10,15 +10,12 @@ internal static class OutboxSql
         enqueue_time, expiration_time
         """;
 
-    public const string Insert = $"""
-        insert into messaging.outbox_message (inbox_message_id, inbox_consumer_id, {Columns})
-        values (@InboxMessageId, @InboxConsumerId, @MessageId, @ConversationId, @CorrelationId, @InitiatorId, @RequestId,
-                @SourceAddress, @DestinationAddress, @ResponseAddress, @FaultAddress, @ContentType, @ClrType, @Body,
-                @Headers, @Properties, @TraceParent, @SentTime, @EnqueueTime, @ExpirationTime)
+    public const string Copy = $"""
+        copy messaging.outbox_message (inbox_message_id, inbox_consumer_id, {Columns}) from stdin (format binary)
         """;
 
-    // NOTIFY inside the transaction is delivered at commit, and only if it commits.
-    public const string InsertAndNotify = Insert + $"; select pg_notify('{NotifyChannel}', '')";
+    // NOTIFY inside a transaction is delivered at commit, and only if it commits.
+    public const string Notify = $"select pg_notify('{NotifyChannel}', '')";
 
     public const string Listen = $"listen {NotifyChannel}";
 
@@ -40,17 +37,24 @@ internal static class OutboxSql
         """;
 
     // Inbox: take (or create) the row for this message and consumer and hold its lock for the transaction, so a
-    // redelivery racing this one waits and then sees what this one did.
+    // redelivery racing this one waits and then sees what this one did. A new row is written already marked consumed
+    // and delivered: it only commits if the consumer succeeds, and a consumer that sends nothing (the common case)
+    // then needs no second statement. "is_new" (xmax = 0: inserted, not updated) tells the two cases apart.
     public const string LockInbox = """
-        insert into messaging.inbox_state as s (message_id, consumer_id) values (@messageId, @consumerId)
+        insert into messaging.inbox_state as s (message_id, consumer_id, consumed, delivered)
+        values (@messageId, @consumerId, now(), now())
         on conflict (message_id, consumer_id) do update set receive_count = s.receive_count + 1
-        returning receive_count as ReceiveCount, consumed as Consumed, delivered as Delivered, last_sequence_number as LastSequenceNumber
+        returning (s.xmax = 0) as IsNew, receive_count as ReceiveCount, consumed as Consumed, delivered as Delivered,
+                  last_sequence_number as LastSequenceNumber
         """;
-
-    public const string SetConsumed = "update messaging.inbox_state set consumed = now() where message_id = @messageId and consumer_id = @consumerId";
 
     public const string SetConsumedAndDelivered = """
         update messaging.inbox_state set consumed = now(), delivered = now() where message_id = @messageId and consumer_id = @consumerId
+        """;
+
+    // The consumer sent messages: they still have to be delivered.
+    public const string SetConsumedPendingDelivery = """
+        update messaging.inbox_state set consumed = now(), delivered = null where message_id = @messageId and consumer_id = @consumerId
         """;
 
     public const string SetDelivered = """

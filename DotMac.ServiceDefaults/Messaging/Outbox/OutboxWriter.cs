@@ -4,6 +4,7 @@ using MassTransit;
 using MassTransit.Context;
 using MassTransit.Serialization;
 using Npgsql;
+using NpgsqlTypes;
 
 namespace DotMac.ServiceDefaults.Messaging.Outbox;
 
@@ -55,8 +56,48 @@ internal static class OutboxWriter
         return row;
     }
 
-    public static Task InsertAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, StoredMessage row, bool notify,
-        CancellationToken cancellationToken) =>
-        connection.ExecuteAsync(new CommandDefinition(notify ? OutboxSql.InsertAndNotify : OutboxSql.Insert, row, transaction,
-            cancellationToken: cancellationToken));
+    /// <summary>Writes the rows with one binary COPY (in the transaction, if any), then optionally NOTIFYs the dispatchers.</summary>
+    public static async Task WriteAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, IReadOnlyList<StoredMessage> rows, bool notify,
+        CancellationToken cancellationToken)
+    {
+        await using (var import = await connection.BeginBinaryImportAsync(OutboxSql.Copy, cancellationToken))
+        {
+            foreach (var row in rows)
+            {
+                await import.StartRowAsync(cancellationToken);
+                await ValueAsync(import, row.InboxMessageId, NpgsqlDbType.Uuid, cancellationToken);
+                await ValueAsync(import, row.InboxConsumerId, NpgsqlDbType.Uuid, cancellationToken);
+                await import.WriteAsync(row.MessageId, NpgsqlDbType.Uuid, cancellationToken);
+                await ValueAsync(import, row.ConversationId, NpgsqlDbType.Uuid, cancellationToken);
+                await ValueAsync(import, row.CorrelationId, NpgsqlDbType.Uuid, cancellationToken);
+                await ValueAsync(import, row.InitiatorId, NpgsqlDbType.Uuid, cancellationToken);
+                await ValueAsync(import, row.RequestId, NpgsqlDbType.Uuid, cancellationToken);
+                await TextAsync(import, row.SourceAddress, cancellationToken);
+                await TextAsync(import, row.DestinationAddress, cancellationToken);
+                await TextAsync(import, row.ResponseAddress, cancellationToken);
+                await TextAsync(import, row.FaultAddress, cancellationToken);
+                await TextAsync(import, row.ContentType, cancellationToken);
+                await TextAsync(import, row.ClrType, cancellationToken);
+                await TextAsync(import, row.Body, cancellationToken);
+                await TextAsync(import, row.Headers, cancellationToken);
+                await TextAsync(import, row.Properties, cancellationToken);
+                await TextAsync(import, row.TraceParent, cancellationToken);
+                await import.WriteAsync(Utc(row.SentTime), NpgsqlDbType.TimestampTz, cancellationToken);
+                await ValueAsync<DateTime>(import, row.EnqueueTime is { } enqueue ? Utc(enqueue) : null, NpgsqlDbType.TimestampTz, cancellationToken);
+                await ValueAsync<DateTime>(import, row.ExpirationTime is { } expires ? Utc(expires) : null, NpgsqlDbType.TimestampTz, cancellationToken);
+            }
+            await import.CompleteAsync(cancellationToken);
+        }
+        if (notify)
+            await connection.ExecuteAsync(new CommandDefinition(OutboxSql.Notify, transaction: transaction, cancellationToken: cancellationToken));
+    }
+
+    static Task ValueAsync<T>(NpgsqlBinaryImporter import, T? value, NpgsqlDbType type, CancellationToken cancellationToken)
+        where T : struct =>
+        value is { } present ? import.WriteAsync(present, type, cancellationToken) : import.WriteNullAsync(cancellationToken);
+
+    static Task TextAsync(NpgsqlBinaryImporter import, string? value, CancellationToken cancellationToken) =>
+        value is null ? import.WriteNullAsync(cancellationToken) : import.WriteAsync(value, NpgsqlDbType.Text, cancellationToken);
+
+    static DateTime Utc(DateTime value) => value.Kind == DateTimeKind.Utc ? value : DateTime.SpecifyKind(value.ToUniversalTime(), DateTimeKind.Utc);
 }
