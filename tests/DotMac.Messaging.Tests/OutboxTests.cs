@@ -40,6 +40,7 @@ public sealed class When_a_service_is_killed_right_after_a_commit
         Assert.That(await _scenario.ScalarAsync<long>(
             "select count(*) from widgets w where not exists (select 1 from effects e where e.subject = w.id)"), Is.Zero, "every widget's event arrived");
         Assert.That(await _scenario.ScalarAsync<long>("select count(*) from messaging.outbox_message"), Is.Zero, "and left the outbox");
+        await restarted.DisposeAsync(); // its dispatcher would take part in the other tests of this class
     }
 
     [Test]
@@ -79,7 +80,8 @@ public sealed class When_a_service_is_killed_right_after_a_commit
             Interlocked.Add(ref instrument.Name == "dotmac.outbox.dispatched" ? ref dispatched : ref duplicates, value));
         listener.Start();
 
-        // Three instances of one service, one database: their dispatchers race for the same rows.
+        // Three instances of one service, one database: their dispatchers race for the same rows. (Every instance of
+        // this test's world runs in this process, so the listener sees every dispatch.)
         var instances = new[] { await _scenario.StartInProcessAsync(), await _scenario.StartInProcessAsync(), await _scenario.StartInProcessAsync() };
         var before = await _scenario.ScalarAsync<long>("select count(*) from effects");
         await Task.WhenAll(Enumerable.Range(0, 30).Select(async i =>

@@ -1,7 +1,12 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using DotMac.Messaging.TestHost;
+using DotMac.ServiceDefaults.Messaging;
 using DotMac.Testing;
+using MassTransit;
+using MassTransit.Scheduling;
+using Microsoft.Extensions.DependencyInjection;
 using NUnit.Framework;
 
 namespace DotMac.Messaging.Tests;
@@ -64,6 +69,35 @@ public sealed class When_sagas_schedule_through_the_ops_scheduler
         Assert.That(await StateAsync(reminder), Is.EqualTo("Withdrawn"));
         Assert.That(await EffectsAsync("reminder", reminder), Is.Zero);
         Assert.That(await ScheduledAsync(), Does.Not.Contain(reminder.ToString()), "the schedule is gone from ops");
+    }
+
+    [Test]
+    public async Task Should_fire_a_recurring_schedule_until_it_is_cancelled()
+    {
+        var widget = Guid.NewGuid();
+        var schedule = new EverySecond($"widget-{widget:N}");
+        var scheduler = await _app.App.Services.GetRequiredService<IBus>().GetSendEndpoint(MessagingExtensions.SchedulerAddress);
+        await scheduler.ScheduleRecurringSend(new Uri("queue:testhost-widget-created"), schedule, new WidgetCreated(widget, Guid.Empty));
+
+        await Scenario.EventuallyAsync(async () => await EffectsAsync("widget", widget) >= 3, TimeSpan.FromSeconds(15),
+            async () => $"{await EffectsAsync("widget", widget)} firings");
+        await scheduler.CancelScheduledRecurringSend(schedule.ScheduleId, schedule.ScheduleGroup);
+        await Task.Delay(1500); // a firing already on its way may still land
+        var afterCancel = await EffectsAsync("widget", widget);
+        await Task.Delay(2500);
+        Assert.That(await EffectsAsync("widget", widget), Is.EqualTo(afterCancel), "no firing after the cancellation");
+    }
+
+    sealed class EverySecond(string id) : RecurringSchedule
+    {
+        public string TimeZoneId => "UTC";
+        public DateTimeOffset StartTime => DateTimeOffset.UtcNow;
+        public DateTimeOffset? EndTime => null;
+        public string ScheduleId => id;
+        public string ScheduleGroup => "tests";
+        public string CronExpression => "* * * * * ?";
+        public string Description => "every second, for a test";
+        public MissedEventPolicy MisfirePolicy => MissedEventPolicy.Default;
     }
 
     [Test]

@@ -13,6 +13,7 @@ public sealed class ServiceProcess : IAsyncDisposable
 {
     readonly ConcurrentQueue<string> _output = new();
     readonly Process _process;
+    bool _disposed;
 
     ServiceProcess(Process process, Uri address)
     {
@@ -104,6 +105,9 @@ public sealed class ServiceProcess : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        if (_disposed)
+            return;
+        _disposed = true;
         await KillAsync();
         Client.Dispose();
         _process.Dispose();
