@@ -122,9 +122,12 @@ public sealed class NetSnmpAgent : IDisposable
     }
 
     /// <summary>Runs one of net-snmp's tools with no MIBs loaded and our private persistent folder.</summary>
-    public Task<ShellResult> ToolAsync(string tool, params string[] arguments) =>
+    public Task<ShellResult> ToolAsync(string tool, params string[] arguments) => ToolAsync(PersistentFolder(Folder), tool, arguments);
+
+    /// <summary>The same without an agent (snmptrap, snmpinform), keeping its state in <paramref name="persistentFolder"/>.</summary>
+    public static Task<ShellResult> ToolAsync(string persistentFolder, string tool, params string[] arguments) =>
         Shell.RunAsync($"/usr/bin/{tool}", ["-m", "", .. arguments], TimeSpan.FromSeconds(60),
-            new Dictionary<string, string> { ["SNMP_PERSISTENT_DIR"] = PersistentFolder(Folder) });
+            new Dictionary<string, string> { ["SNMP_PERSISTENT_DIR"] = persistentFolder });
 
     public string ReadLog()
     {

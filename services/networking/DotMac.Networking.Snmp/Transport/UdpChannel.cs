@@ -47,13 +47,26 @@ internal sealed class UdpChannel : IDisposable
         }
     }
 
-    public ValueTask<int> SendAsync(ReadOnlyMemory<byte> datagram, IPEndPoint to, CancellationToken cancellationToken)
+    public ValueTask<int> SendAsync(ReadOnlyMemory<byte> datagram, IPEndPoint to, CancellationToken cancellationToken) =>
+        _socket.SendToAsync(datagram, SocketFlags.None, Destination(to), cancellationToken);
+
+    /// <summary>A UDP send does not wait for the peer; the receive loop answers informs and reports with this.</summary>
+    public void Send(ReadOnlySpan<byte> datagram, IPEndPoint to)
     {
-        var destination = _socket.AddressFamily == AddressFamily.InterNetworkV6 && to.AddressFamily == AddressFamily.InterNetwork
+        try
+        {
+            _socket.SendTo(datagram, SocketFlags.None, Destination(to));
+        }
+        catch (SocketException)
+        {
+            // the sender is gone; it will retransmit or give up
+        }
+    }
+
+    IPEndPoint Destination(IPEndPoint to) =>
+        _socket.AddressFamily == AddressFamily.InterNetworkV6 && to.AddressFamily == AddressFamily.InterNetwork
             ? new IPEndPoint(to.Address.MapToIPv6(), to.Port)
             : to;
-        return _socket.SendToAsync(datagram, SocketFlags.None, destination, cancellationToken);
-    }
 
     async Task ReceiveLoopAsync()
     {
