@@ -44,7 +44,7 @@ public class TrapListenerTests
     }
 
     Task<DotMac.AppHost.Infrastructure.ShellResult> ToolAsync(string tool, params string[] arguments) =>
-        NetSnmpAgent.ToolAsync(_tools.Path, tool, arguments);
+        NetSnmpAgent.RunToolAsync(_tools.Path, tool, arguments);
 
     static string[] LinkDown => ["", ".1.3.6.1.6.3.1.1.5.3", IfIndex2.ToString(), "i", "2"];
 

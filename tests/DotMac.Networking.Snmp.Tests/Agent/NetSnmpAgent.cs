@@ -76,7 +76,15 @@ public sealed class NetSnmpAgent : IDisposable
             {users}
             {access}
             """);
-        await agent.StartAgainAsync();
+        try
+        {
+            await agent.StartAgainAsync();
+        }
+        catch
+        {
+            agent.Dispose();
+            throw;
+        }
         return agent;
     }
 
@@ -89,7 +97,7 @@ public sealed class NetSnmpAgent : IDisposable
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };
-        foreach (var argument in (string[])["-f", "-C", "-c", Path.Combine(Folder, "snmpd.conf"), "-m", "", "-Lf", Path.Combine(Folder, "snmpd.log"), "-p", Path.Combine(Folder, "snmpd.pid")])
+        foreach (var argument in (string[])["-f", "-I", "-smux", "-C", "-c", Path.Combine(Folder, "snmpd.conf"), "-m", "", "-Lf", Path.Combine(Folder, "snmpd.log"), "-p", Path.Combine(Folder, "snmpd.pid")])
             start.ArgumentList.Add(argument);
         start.Environment["SNMP_PERSISTENT_DIR"] = PersistentFolder(Folder);
         _process = Process.Start(start) ?? throw new InvalidOperationException("snmpd did not start");
@@ -98,15 +106,16 @@ public sealed class NetSnmpAgent : IDisposable
         _process.BeginOutputReadLine();
         _process.BeginErrorReadLine();
         var deadline = Stopwatch.StartNew();
+        var probe = new ShellResult(-1, "", "");
         while (deadline.Elapsed < TimeSpan.FromSeconds(15))
         {
             if (_process.HasExited)
                 throw new InvalidOperationException($"snmpd exited with {_process.ExitCode}: {ReadLog()}");
-            var probe = await ToolAsync("snmpget", "-v2c", "-c", ReadCommunity, "-t", "0.2", "-r", "0", Address, ".1.3.6.1.2.1.1.3.0");
+            probe = await ToolAsync("snmpget", "-v2c", "-c", ReadCommunity, "-t", "0.2", "-r", "0", Address, ".1.3.6.1.2.1.1.3.0");
             if (probe.Succeeded)
                 return;
         }
-        throw new InvalidOperationException($"snmpd did not answer within 15 s: {ReadLog()}");
+        throw new InvalidOperationException($"snmpd did not answer within 15 s ({probe.Describe()}): {ReadLog()}");
     }
 
     /// <summary>Kills our snmpd (by its process id) and waits for it to be gone.</summary>
@@ -122,10 +131,10 @@ public sealed class NetSnmpAgent : IDisposable
     }
 
     /// <summary>Runs one of net-snmp's tools with no MIBs loaded and our private persistent folder.</summary>
-    public Task<ShellResult> ToolAsync(string tool, params string[] arguments) => ToolAsync(PersistentFolder(Folder), tool, arguments);
+    public Task<ShellResult> ToolAsync(string tool, params string[] arguments) => RunToolAsync(PersistentFolder(Folder), tool, arguments);
 
     /// <summary>The same without an agent (snmptrap, snmpinform), keeping its state in <paramref name="persistentFolder"/>.</summary>
-    public static Task<ShellResult> ToolAsync(string persistentFolder, string tool, params string[] arguments) =>
+    public static Task<ShellResult> RunToolAsync(string persistentFolder, string tool, params string[] arguments) =>
         Shell.RunAsync($"/usr/bin/{tool}", ["-m", "", .. arguments], TimeSpan.FromSeconds(60),
             new Dictionary<string, string> { ["SNMP_PERSISTENT_DIR"] = persistentFolder });
 
