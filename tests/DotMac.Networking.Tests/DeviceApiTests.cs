@@ -26,8 +26,14 @@ public class DeviceApiTests
     [OneTimeTearDown]
     public async Task Stop()
     {
-        await _host.DisposeAsync();
-        _agent.Dispose();
+        try
+        {
+            await _host.DisposeAsync();
+        }
+        finally
+        {
+            _agent.Dispose();
+        }
     }
 
     [Test]

@@ -10,6 +10,7 @@ internal sealed class UdpChannel : IDisposable
     readonly CancellationTokenSource _stop = new();
     readonly Action<ReadOnlyMemory<byte>, IPEndPoint> _onDatagram;
     readonly Task _loop;
+    int _disposed;
 
     public UdpChannel(IPEndPoint bind, Action<ReadOnlyMemory<byte>, IPEndPoint> onDatagram)
     {
@@ -100,6 +101,8 @@ internal sealed class UdpChannel : IDisposable
 
     public void Dispose()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+            return;
         _stop.Cancel();
         _socket.Dispose();
         try
