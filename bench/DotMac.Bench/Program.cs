@@ -5,8 +5,15 @@ using DotMac.Bench;
 var benchmarks = new Dictionary<string, Func<string[], Task<BenchResult>>>(StringComparer.Ordinal)
 {
     ["fleet"] = FleetBenchmark.RunAsync,
+    ["ingest"] = IngestBenchmark.RunAsync,
+    ["snmp"] = SnmpBenchmark.RunAsync,
 };
 
+if (args is ["snmp-simulator", var devices, var interfaces])
+{
+    await SnmpSimulator.RunAsync(int.Parse(devices, System.Globalization.CultureInfo.InvariantCulture), int.Parse(interfaces, System.Globalization.CultureInfo.InvariantCulture));
+    return 0;
+}
 if (args is ["peer-minimal-app", var port])
 {
     await MinimalApp.RunAsync(int.Parse(port, System.Globalization.CultureInfo.InvariantCulture));
