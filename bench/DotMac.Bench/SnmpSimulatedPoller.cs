@@ -6,11 +6,6 @@ namespace DotMac.Bench;
 /// <summary>What DevicePoller does per device, against the simulator's devices: GETs of 30 varbinds, rates from the last reading.</summary>
 internal sealed class SimulatedPoller(SnmpClient client, int[] ports, int interfaces)
 {
-    static readonly Oid SysUpTime = Oid.Parse("1.3.6.1.2.1.1.3.0");
-    static readonly Oid IfOperStatus = Oid.Parse("1.3.6.1.2.1.2.2.1.8");
-    static readonly Oid IfHcInOctets = Oid.Parse("1.3.6.1.2.1.31.1.1.1.6");
-    static readonly Oid IfHcOutOctets = Oid.Parse("1.3.6.1.2.1.31.1.1.1.10");
-
     readonly Dictionary<(int Device, uint Index), (ulong In, ulong Out, uint UpTime, DateTime At)> _last = [];
     readonly Lock _gate = new();
     int _errors;
@@ -42,18 +37,18 @@ internal sealed class SimulatedPoller(SnmpClient client, int[] ports, int interf
 
     async Task<int> PollAsync(int device, SnmpTarget target)
     {
-        var oids = new List<Oid> { SysUpTime };
+        var oids = new List<Oid> { Mib.SysUpTime };
         for (var i = 1u; i <= interfaces; i++)
-            oids.AddRange([IfHcInOctets.Append(i), IfHcOutOctets.Append(i), IfOperStatus.Append(i)]);
+            oids.AddRange([Mib.IfHCInOctets.Append(i), Mib.IfHCOutOctets.Append(i), Mib.IfOperStatus.Append(i)]);
         var answers = (await Task.WhenAll(oids.Chunk(30).Select(chunk => client.GetAsync(target, chunk)))).SelectMany(a => a).ToDictionary(v => v.Oid, v => v.Value);
-        var upTime = (uint)answers[SysUpTime].ToUInt64();
+        var upTime = (uint)answers[Mib.SysUpTime].ToUInt64();
         var now = DateTime.UtcNow;
         var rates = 0;
         lock (_gate)
         {
             for (var i = 1u; i <= interfaces; i++)
             {
-                var reading = (answers[IfHcInOctets.Append(i)].ToUInt64(), answers[IfHcOutOctets.Append(i)].ToUInt64(), upTime, now);
+                var reading = (answers[Mib.IfHCInOctets.Append(i)].ToUInt64(), answers[Mib.IfHCOutOctets.Append(i)].ToUInt64(), upTime, now);
                 if (_last.TryGetValue((device, i), out var previous) && !CounterMath.Restarted(previous.UpTime, upTime, now - previous.At))
                 {
                     var elapsed = now - previous.At;

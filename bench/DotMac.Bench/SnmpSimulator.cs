@@ -14,11 +14,6 @@ namespace DotMac.Bench;
 /// </summary>
 public static class SnmpSimulator
 {
-    static readonly Oid SysUpTime = Oid.Parse("1.3.6.1.2.1.1.3.0");
-    static readonly Oid IfOperStatus = Oid.Parse("1.3.6.1.2.1.2.2.1.8");
-    static readonly Oid IfHcInOctets = Oid.Parse("1.3.6.1.2.1.31.1.1.1.6");
-    static readonly Oid IfHcOutOctets = Oid.Parse("1.3.6.1.2.1.31.1.1.1.10");
-
     /// <summary>Binds the devices, prints "ports p1,p2,..." and serves until stdin closes.</summary>
     public static async Task RunAsync(int devices, int interfaces)
     {
@@ -71,16 +66,16 @@ public static class SnmpSimulator
 
     static SnmpValue Value(Oid oid, int device, int interfaces, double seconds)
     {
-        if (oid.Equals(SysUpTime))
+        if (oid.Equals(Mib.SysUpTime))
             return SnmpValue.TimeTicks((uint)(seconds * 100));
-        if (oid.Length != IfHcInOctets.Length + 1 || oid[^1] is 0 || oid[^1] > interfaces)
+        if (oid.Length != Mib.IfHCInOctets.Length + 1 || oid[^1] is 0 || oid[^1] > interfaces)
             return SnmpValue.NoSuchObject;
         var index = oid[^1];
         var rate = 1_000_000UL * (1 + (ulong)((device * 31 + index) % 1000)); // 8 Mbit/s .. 8 Gbit/s
-        if (oid.StartsWith(IfHcInOctets))
+        if (oid.StartsWith(Mib.IfHCInOctets))
             return SnmpValue.Counter64((ulong)(rate * seconds));
-        if (oid.StartsWith(IfHcOutOctets))
+        if (oid.StartsWith(Mib.IfHCOutOctets))
             return SnmpValue.Counter64((ulong)(rate / 2 * seconds));
-        return oid.StartsWith(IfOperStatus) ? SnmpValue.Integer32(1) : SnmpValue.NoSuchObject;
+        return oid.StartsWith(Mib.IfOperStatus) ? SnmpValue.Integer32(1) : SnmpValue.NoSuchObject;
     }
 }

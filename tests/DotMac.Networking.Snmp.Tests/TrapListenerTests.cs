@@ -59,7 +59,7 @@ public class TrapListenerTests
 
         Assert.That(sent.Succeeded, sent.Describe());
         Assert.That((trap.Version, trap.IsInform, trap.SecurityName), Is.EqualTo((SnmpVersion.V2c, false, "public")));
-        Assert.That(trap.TrapOid, Is.EqualTo(ReceivedTrap.LinkDown));
+        Assert.That(trap.TrapOid, Is.EqualTo(Mib.LinkDown));
         Assert.That(trap.InterfaceIndex, Is.EqualTo(2));
         Assert.That(trap.Source.Address, Is.EqualTo(IPAddress.Loopback));
     }
@@ -71,7 +71,7 @@ public class TrapListenerTests
         var trap = await NextAsync();
 
         Assert.That(sent.Succeeded, $"snmpinform got no acknowledgement: {sent.Describe()}");
-        Assert.That((trap.IsInform, trap.TrapOid, trap.InterfaceIndex), Is.EqualTo((true, ReceivedTrap.LinkUp, (int?)2)));
+        Assert.That((trap.IsInform, trap.TrapOid, trap.InterfaceIndex), Is.EqualTo((true, Mib.LinkUp, (int?)2)));
     }
 
     [Test]
@@ -81,7 +81,7 @@ public class TrapListenerTests
         var trap = await NextAsync();
 
         Assert.That(sent.Succeeded, sent.Describe());
-        Assert.That((trap.Version, trap.TrapOid, trap.InterfaceIndex), Is.EqualTo((SnmpVersion.V1, ReceivedTrap.LinkDown, (int?)2)));
+        Assert.That((trap.Version, trap.TrapOid, trap.InterfaceIndex), Is.EqualTo((SnmpVersion.V1, Mib.LinkDown, (int?)2)));
     }
 
     [Test]
@@ -91,7 +91,7 @@ public class TrapListenerTests
         var trap = await NextAsync();
 
         Assert.That(sent.Succeeded, sent.Describe());
-        Assert.That((trap.Version, trap.SecurityName, trap.TrapOid, trap.InterfaceIndex), Is.EqualTo((SnmpVersion.V3, "sha-aes", ReceivedTrap.LinkDown, (int?)2)));
+        Assert.That((trap.Version, trap.SecurityName, trap.TrapOid, trap.InterfaceIndex), Is.EqualTo((SnmpVersion.V3, "sha-aes", Mib.LinkDown, (int?)2)));
     }
 
     [Test]

@@ -16,12 +16,6 @@ public sealed record ReceivedTrap(
     IReadOnlyList<VarBind> VarBinds,
     DateTimeOffset ReceivedAt)
 {
-    public static readonly Oid SysUpTime = Oid.Parse("1.3.6.1.2.1.1.3.0");
-    public static readonly Oid SnmpTrapOid = Oid.Parse("1.3.6.1.6.3.1.1.4.1.0");
-    public static readonly Oid LinkDown = Oid.Parse("1.3.6.1.6.3.1.1.5.3");
-    public static readonly Oid LinkUp = Oid.Parse("1.3.6.1.6.3.1.1.5.4");
-    static readonly Oid IfIndex = Oid.Parse("1.3.6.1.2.1.2.2.1.1");
-
     /// <summary>For linkDown/linkUp (or any trap carrying ifIndex.N): the interface's ifIndex.</summary>
     public int? InterfaceIndex
     {
@@ -29,8 +23,8 @@ public sealed record ReceivedTrap(
         {
             foreach (var vb in VarBinds)
             {
-                if (vb.Oid.StartsWith(IfIndex) && vb.Oid.Length == IfIndex.Length + 1)
-                    return (int)vb.Oid[IfIndex.Length];
+                if (vb.Oid.StartsWith(Mib.IfIndex) && vb.Oid.Length == Mib.IfIndex.Length + 1)
+                    return (int)vb.Oid[Mib.IfIndex.Length];
             }
             return null;
         }

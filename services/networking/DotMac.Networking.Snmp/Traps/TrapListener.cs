@@ -230,8 +230,8 @@ public sealed class TrapListener : IDisposable
     static ReceivedTrap FromV2(IPEndPoint from, SnmpVersion version, bool inform, string securityName, SnmpPdu pdu)
     {
         // RFC 3416 4.2.6: the first two varbinds are sysUpTime.0 and snmpTrapOID.0.
-        if (pdu.VarBinds.Count < 2 || !pdu.VarBinds[0].Oid.Equals(ReceivedTrap.SysUpTime) || pdu.VarBinds[0].Value.Type != SnmpType.TimeTicks
-            || !pdu.VarBinds[1].Oid.Equals(ReceivedTrap.SnmpTrapOid) || pdu.VarBinds[1].Value.Type != SnmpType.ObjectIdentifier)
+        if (pdu.VarBinds.Count < 2 || !pdu.VarBinds[0].Oid.Equals(Mib.SysUpTime) || pdu.VarBinds[0].Value.Type != SnmpType.TimeTicks
+            || !pdu.VarBinds[1].Oid.Equals(Mib.SnmpTrapOid) || pdu.VarBinds[1].Value.Type != SnmpType.ObjectIdentifier)
             throw new SnmpDecodeException("A notification must start with sysUpTime.0 and snmpTrapOID.0");
         return new ReceivedTrap(from, version, inform, securityName, pdu.VarBinds[1].Value.ToOid(), (uint)pdu.VarBinds[0].Value.ToUInt64(),
             [.. pdu.VarBinds.Skip(2)], DateTimeOffset.UtcNow);

@@ -19,19 +19,15 @@ internal static class SampleSql
           and to_date(substring(c.relname from '[0-9]{8}$'), 'YYYYMMDD') < @Cutoff::date
         """;
 
-    public const string Rollup5m = """
-        insert into interface_rollups_5m (tenant_id, interface_id, bucket, in_bps_avg, out_bps_avg, in_bps_max, out_bps_max, samples)
-        select tenant_id, interface_id, date_bin('5 minutes', sampled_at, timestamptz '2000-01-01'), avg(in_bps), avg(out_bps), max(in_bps), max(out_bps), count(*)
-        from interface_samples where sampled_at >= @From and sampled_at < @To
-        group by 1, 2, 3
-        on conflict (tenant_id, interface_id, bucket) do update set
-            in_bps_avg = excluded.in_bps_avg, out_bps_avg = excluded.out_bps_avg, in_bps_max = excluded.in_bps_max,
-            out_bps_max = excluded.out_bps_max, samples = excluded.samples
-        """;
+    public const string Rollup5m = $"insert into interface_rollups_5m {RollupColumns} select tenant_id, interface_id, date_bin('5 minutes', {RollupFrom}";
 
-    public const string Rollup1h = """
-        insert into interface_rollups_1h (tenant_id, interface_id, bucket, in_bps_avg, out_bps_avg, in_bps_max, out_bps_max, samples)
-        select tenant_id, interface_id, date_bin('1 hour', sampled_at, timestamptz '2000-01-01'), avg(in_bps), avg(out_bps), max(in_bps), max(out_bps), count(*)
+    public const string Rollup1h = $"insert into interface_rollups_1h {RollupColumns} select tenant_id, interface_id, date_bin('1 hour', {RollupFrom}";
+
+    const string RollupColumns = "(tenant_id, interface_id, bucket, in_bps_avg, out_bps_avg, in_bps_max, out_bps_max, samples)";
+
+    // Recomputes whole buckets from the raw samples in [From, To), so running it again changes nothing.
+    const string RollupFrom = """
+        sampled_at, timestamptz '2000-01-01'), avg(in_bps), avg(out_bps), max(in_bps), max(out_bps), count(*)
         from interface_samples where sampled_at >= @From and sampled_at < @To
         group by 1, 2, 3
         on conflict (tenant_id, interface_id, bucket) do update set

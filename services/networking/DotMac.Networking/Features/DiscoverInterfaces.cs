@@ -13,9 +13,6 @@ namespace DotMac.Networking.Features;
 /// <summary>Walks a device's ifTable and ifXTable (bulk where the version allows) and records its interfaces.</summary>
 internal static class DiscoverInterfaces
 {
-    static readonly Oid IfEntry = Oid.Parse("1.3.6.1.2.1.2.2.1");
-    static readonly Oid IfXEntry = Oid.Parse("1.3.6.1.2.1.31.1.1.1");
-
     public static async Task<IReadOnlyList<InterfaceResponse>> HandleAsync(Guid deviceId, ITenantContext tenant, NpgsqlDataSource db,
         CredentialProtector protector, SnmpClient snmp, IOptions<PollingOptions> options, CancellationToken cancellationToken)
     {
@@ -29,8 +26,8 @@ internal static class DiscoverInterfaces
         List<VarBind> ifTable, ifXTable;
         try
         {
-            ifTable = await snmp.WalkToListAsync(target, IfEntry, cancellationToken);
-            ifXTable = await snmp.WalkToListAsync(target, IfXEntry, cancellationToken);
+            ifTable = await snmp.WalkToListAsync(target, Mib.IfEntry, cancellationToken);
+            ifXTable = await snmp.WalkToListAsync(target, Mib.IfXEntry, cancellationToken);
         }
         catch (SnmpException e)
         {
@@ -64,10 +61,10 @@ internal static class DiscoverInterfaces
     internal static List<InterfaceRow> Interfaces(IReadOnlyList<VarBind> ifTable, IReadOnlyList<VarBind> ifXTable)
     {
         var columns = new Dictionary<(uint Table, uint Column, int Index), SnmpValue>();
-        foreach (var vb in ifTable.Where(v => v.Oid.Length == IfEntry.Length + 2))
-            columns[(2, vb.Oid[IfEntry.Length], (int)vb.Oid[IfEntry.Length + 1])] = vb.Value;
-        foreach (var vb in ifXTable.Where(v => v.Oid.Length == IfXEntry.Length + 2))
-            columns[(31, vb.Oid[IfXEntry.Length], (int)vb.Oid[IfXEntry.Length + 1])] = vb.Value;
+        foreach (var vb in ifTable.Where(v => v.Oid.Length == Mib.IfEntry.Length + 2))
+            columns[(2, vb.Oid[Mib.IfEntry.Length], (int)vb.Oid[Mib.IfEntry.Length + 1])] = vb.Value;
+        foreach (var vb in ifXTable.Where(v => v.Oid.Length == Mib.IfXEntry.Length + 2))
+            columns[(31, vb.Oid[Mib.IfXEntry.Length], (int)vb.Oid[Mib.IfXEntry.Length + 1])] = vb.Value;
         string Text(uint table, uint column, int index) => columns.TryGetValue((table, column, index), out var v) && v.Type == SnmpType.OctetString ? v.ToText() : "";
         long Number(uint table, uint column, int index) => columns.TryGetValue((table, column, index), out var v) && v.IsNumeric ? v.ToInt64() : 0;
 

@@ -20,12 +20,6 @@ internal sealed class DevicePoller(NpgsqlDataSource db, SnmpClient snmp, Credent
     NetworkingEvents events, IOptions<PollingOptions> options, ILogger<DevicePoller> logger)
 {
     const int VarBindsPerRequest = 30;
-    static readonly Oid SysUpTime = Oid.Parse("1.3.6.1.2.1.1.3.0");
-    static readonly Oid IfInOctets = Oid.Parse("1.3.6.1.2.1.2.2.1.10");
-    static readonly Oid IfOutOctets = Oid.Parse("1.3.6.1.2.1.2.2.1.16");
-    static readonly Oid IfOperStatus = Oid.Parse("1.3.6.1.2.1.2.2.1.8");
-    static readonly Oid IfHcInOctets = Oid.Parse("1.3.6.1.2.1.31.1.1.1.6");
-    static readonly Oid IfHcOutOctets = Oid.Parse("1.3.6.1.2.1.31.1.1.1.10");
     static readonly System.Diagnostics.Metrics.Counter<long> Polls = DotMacTelemetry.Meter.CreateCounter<long>("dotmac.networking.polls");
 
     readonly ConcurrentDictionary<Guid, CounterReading> _readings = new();
@@ -63,13 +57,13 @@ internal sealed class DevicePoller(NpgsqlDataSource db, SnmpClient snmp, Credent
 
     async Task<Dictionary<Oid, SnmpValue>> ReadAsync(SnmpTarget target, List<InterfaceRow> interfaces, CancellationToken cancellationToken)
     {
-        var oids = new List<Oid> { SysUpTime };
+        var oids = new List<Oid> { Mib.SysUpTime };
         foreach (var i in interfaces)
         {
             var index = (uint)i.IfIndex;
-            oids.Add((i.HighCapacity ? IfHcInOctets : IfInOctets).Append(index));
-            oids.Add((i.HighCapacity ? IfHcOutOctets : IfOutOctets).Append(index));
-            oids.Add(IfOperStatus.Append(index));
+            oids.Add((i.HighCapacity ? Mib.IfHCInOctets : Mib.IfInOctets).Append(index));
+            oids.Add((i.HighCapacity ? Mib.IfHCOutOctets : Mib.IfOutOctets).Append(index));
+            oids.Add(Mib.IfOperStatus.Append(index));
         }
         var requests = oids.Chunk(VarBindsPerRequest).Select(chunk => snmp.GetAsync(target, chunk, cancellationToken));
         var answers = await Task.WhenAll(requests);
@@ -79,7 +73,7 @@ internal sealed class DevicePoller(NpgsqlDataSource db, SnmpClient snmp, Credent
     List<InterfaceSample> Samples(DeviceRow device, List<InterfaceRow> interfaces, Dictionary<Oid, SnmpValue> values)
     {
         var result = new List<InterfaceSample>(interfaces.Count);
-        if (!values.TryGetValue(SysUpTime, out var upTimeValue))
+        if (!values.TryGetValue(Mib.SysUpTime, out var upTimeValue))
             return result;
         var upTime = (uint)upTimeValue.ToUInt64();
         var now = Stopwatch.GetTimestamp();
@@ -87,8 +81,8 @@ internal sealed class DevicePoller(NpgsqlDataSource db, SnmpClient snmp, Credent
         foreach (var i in interfaces)
         {
             var index = (uint)i.IfIndex;
-            if (!values.TryGetValue((i.HighCapacity ? IfHcInOctets : IfInOctets).Append(index), out var inValue)
-                || !values.TryGetValue((i.HighCapacity ? IfHcOutOctets : IfOutOctets).Append(index), out var outValue))
+            if (!values.TryGetValue((i.HighCapacity ? Mib.IfHCInOctets : Mib.IfInOctets).Append(index), out var inValue)
+                || !values.TryGetValue((i.HighCapacity ? Mib.IfHCOutOctets : Mib.IfOutOctets).Append(index), out var outValue))
                 continue;
             var reading = new CounterReading(inValue.ToUInt64(), outValue.ToUInt64(), upTime, now);
             if (_readings.TryGetValue(i.Id, out var previous) && Sample(device, i, previous, reading, sampledAt) is { } sample)
