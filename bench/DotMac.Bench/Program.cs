@@ -6,8 +6,15 @@ var benchmarks = new Dictionary<string, Func<string[], Task<BenchResult>>>(Strin
 {
     ["fleet"] = FleetBenchmark.RunAsync,
     ["bus"] = BusBenchmark.RunAsync,
+    ["ingest"] = IngestBenchmark.RunAsync,
+    ["snmp"] = SnmpBenchmark.RunAsync,
 };
 
+if (args is ["snmp-simulator", var devices, var interfaces])
+{
+    await SnmpSimulator.RunAsync(int.Parse(devices, System.Globalization.CultureInfo.InvariantCulture), int.Parse(interfaces, System.Globalization.CultureInfo.InvariantCulture));
+    return 0;
+}
 if (args is ["peer-minimal-app", var port])
 {
     await MinimalApp.RunAsync(int.Parse(port, System.Globalization.CultureInfo.InvariantCulture));

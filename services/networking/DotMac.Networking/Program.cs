@@ -1,3 +1,4 @@
+using DotMac.Networking.Apis;
 using DotMac.Networking.Extensions;
 using DotMac.ServiceDefaults;
 
@@ -7,4 +8,5 @@ builder.AddApplicationServices();
 
 var app = builder.Build();
 app.MapDefaultEndpoints();
+app.MapDevicesApi();
 app.Run();
