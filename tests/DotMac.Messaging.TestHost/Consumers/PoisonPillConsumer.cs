@@ -9,14 +9,11 @@ public sealed class PoisonPillConsumer(DbSession session) : IConsumer<PoisonPill
 {
     public async Task Consume(ConsumeContext<PoisonPill> context)
     {
-        await session.BeginAsync(context.CancellationToken);
+        await session.OpenAsync(context.CancellationToken);
         var cured = await session.Connection.ExecuteScalarAsync<bool>(new CommandDefinition(TestHostSql.IsCured,
             new { id = context.Message.Id }, session.Transaction, cancellationToken: context.CancellationToken));
         if (!cured)
             throw new InvalidOperationException($"Poison pill {context.Message.Id} is not cured");
-        await session.Connection.ExecuteAsync(new CommandDefinition(TestHostSql.RecordEffect,
-            new { kind = "poison", subject = context.Message.Id, messageId = context.MessageId }, session.Transaction,
-            cancellationToken: context.CancellationToken));
-        await session.CommitAsync(context.CancellationToken);
+        await EffectLog.RecordAsync(session, "poison", context.Message.Id, context);
     }
 }

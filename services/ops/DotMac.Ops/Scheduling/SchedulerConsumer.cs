@@ -28,7 +28,7 @@ public sealed class SchedulerConsumer(DbSession session, SchedulerSignal signal)
             parsed.MessageTypes,
             DueAt = DateTime.SpecifyKind(context.Message.ScheduledTime, DateTimeKind.Utc),
         }, context.CancellationToken);
-        signal.Changed();
+        signal.Notify();
     }
 
     public Task Consume(ConsumeContext<CancelScheduledMessage> context) =>
@@ -54,7 +54,7 @@ public sealed class SchedulerConsumer(DbSession session, SchedulerSignal signal)
             TimeZone = string.IsNullOrEmpty(schedule.TimeZoneId) ? "UTC" : schedule.TimeZoneId,
             EndAt = schedule.EndTime?.UtcDateTime,
         }, context.CancellationToken);
-        signal.Changed();
+        signal.Notify();
     }
 
     public Task Consume(ConsumeContext<CancelScheduledRecurringMessage> context) =>
@@ -66,7 +66,7 @@ public sealed class SchedulerConsumer(DbSession session, SchedulerSignal signal)
     public async Task Consume(ConsumeContext<ResumeScheduledRecurringMessage> context)
     {
         await ExecuteAsync(SchedulerSql.SetPaused, new { group = context.Message.ScheduleGroup ?? "", id = context.Message.ScheduleId, paused = false }, context.CancellationToken);
-        signal.Changed();
+        signal.Notify();
     }
 
     async Task ExecuteAsync(string sql, object parameters, CancellationToken cancellationToken)
