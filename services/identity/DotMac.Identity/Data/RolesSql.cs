@@ -16,11 +16,17 @@ static class RolesSql
         where r.name = @Name and r.tenant_id is null
         """;
 
+    public const string GrantsOfRoleId = """
+        select r.name as role, p.resource, p.action, p.scope
+        from roles r left join role_permissions p on p.role_id = r.id
+        where r.id = @Id
+        """;
+
     /// <summary>Built-in roles and the tenant's own; a role of another tenant is not visible.</summary>
     public const string Visible = """
         select r.id, r.tenant_id as tenantid, r.name, r.description, r.built_in as builtin,
-               coalesce(array_agg(p.resource || ':' || p.action || ':' || p.scope order by p.resource, p.action)
-                        filter (where p.resource is not null), '{}') as permissions
+               coalesce(string_agg(p.resource || ':' || p.action || ':' || p.scope, ' ' order by p.resource, p.action)
+                        filter (where p.resource is not null), '') as permissions
         from roles r left join role_permissions p on p.role_id = r.id
         where r.tenant_id is null or r.tenant_id = @TenantId
         group by r.id order by r.built_in desc, r.name

@@ -15,10 +15,12 @@ static class UsersSql
 
     private const string Columns = """
         u.id, u.tenant_id as tenantid, u.email, u.display_name as displayname, u.status, u.created_at as createdat,
-        coalesce((select array_agg(r.name order by r.name) from user_roles ur join roles r on r.id = ur.role_id where ur.user_id = u.id), '{}') as roles
+        coalesce((select string_agg(r.name, ' ' order by r.name) from user_roles ur join roles r on r.id = ur.role_id where ur.user_id = u.id), '') as roles
         """;
 
     public const string Find = $"select {Columns} from users u where u.id = @Id and u.tenant_id = @TenantId";
+
+    public const string FindSelf = $"select {Columns} from users u where u.id = @Id";
 
     public const string Page = $"""
         select {Columns} from users u

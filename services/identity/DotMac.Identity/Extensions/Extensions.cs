@@ -45,6 +45,9 @@ internal static class Extensions
         app.MapAuthApi();
         app.MapKeysApi();
         app.MapClientsApi();
+        app.MapUsersApi();
+        app.MapRolesApi();
+        app.MapCustomersApi();
         return app;
     }
 }
