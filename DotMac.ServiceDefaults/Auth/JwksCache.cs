@@ -16,6 +16,7 @@ public sealed class JwksCache(IJwksSource source, IOptions<AuthOptions> options,
     readonly SemaphoreSlim _refresh = new(1, 1);
     volatile Snapshot _snapshot = new([], DateTimeOffset.MinValue);
     DateTimeOffset _lastAttempt = DateTimeOffset.MinValue;
+    bool _lastFailed;
 
     sealed record Snapshot(IReadOnlyList<SecurityKey> Keys, DateTimeOffset FetchedAt);
 
@@ -39,16 +40,20 @@ public sealed class JwksCache(IJwksSource source, IOptions<AuthOptions> options,
             now = time.GetUtcNow();
             stale = now - snapshot.FetchedAt > options.Value.JwksCacheDuration;
             unknown = kid is not null && !snapshot.Keys.Any(k => k.KeyId == kid);
+            // An unknown kid refreshes at most every JwksMinimumRefreshInterval (forged kids cost identity little);
+            // an expired cache refreshes always, unless the last attempt failed that recently.
             var throttled = now - _lastAttempt < options.Value.JwksMinimumRefreshInterval;
-            if (throttled || (!stale && !unknown))
+            if (stale ? throttled && _lastFailed : !unknown || throttled)
                 return;
             _lastAttempt = now;
+            _lastFailed = true;
             using var activity = DotMacTelemetry.Source.StartActivity("jwks refresh", ActivityKind.Client);
             try
             {
                 var set = await source.FetchAsync(cancellationToken);
                 var keys = set.GetSigningKeys();
                 _snapshot = new Snapshot(keys.ToList(), now);
+                _lastFailed = false;
                 logger.LogDebug("Fetched {Count} signing keys ({Reason})", keys.Count, unknown ? $"unknown kid {kid}" : "cache expired");
             }
             catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException or ArgumentException or InvalidOperationException)
