@@ -5,6 +5,7 @@ using DotMac.Bench;
 var benchmarks = new Dictionary<string, Func<string[], Task<BenchResult>>>(StringComparer.Ordinal)
 {
     ["fleet"] = FleetBenchmark.RunAsync,
+    ["gateway"] = GatewayBenchmark.RunAsync,
 };
 
 if (args is ["peer-minimal-app", var port])
