@@ -42,5 +42,19 @@ public static class Api
     public static Task<Reply> PostJsonAsync(this HttpClient client, string path, object? body, string? token = null, IDictionary<string, string>? headers = null) =>
         client.SendAsync(HttpMethod.Post, path, body, token, headers);
 
+    /// <summary>A residential customer with a portal account; its id, Portal ID and initial password.</summary>
+    public static async Task<(Guid Id, string PortalId, string Password)> CreateCustomerAsync(this HttpClient client, string path, string token, string name)
+    {
+        var created = await client.PostJsonAsync(path, new
+        {
+            kind = "residential", name, email = $"{name}@example.test", portalAccount = true,
+            address = new { line1 = "1 Marina Road", city = "Lagos", postalCode = "101001", country = "NG" },
+        }, token);
+        if (created.Code != 201)
+            throw new InvalidOperationException($"creating customer {name}: {created.Code} {created.Body}");
+        var portal = created.Body.GetProperty("portal");
+        return (created.Body.GetProperty("customer").GetProperty("id").GetGuid(), portal.GetProperty("portalId").GetString()!, portal.GetProperty("initialPassword").GetString()!);
+    }
+
     public static IDictionary<string, string> Tenant(Guid tenantId) => new Dictionary<string, string> { ["X-Tenant-Id"] = tenantId.ToString() };
 }

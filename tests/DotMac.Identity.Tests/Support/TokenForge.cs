@@ -66,4 +66,17 @@ public static class TokenForge
     }
 
     public static JsonWebToken Read(string token) => new(token);
+
+    /// <summary>Every kind of bad token, by name, each built from identity's real key and one genuine token.</summary>
+    public static Dictionary<string, string> AllForged(SigningCredentials real, string genuineToken) => new()
+    {
+        ["tampered signature"] = Tampered(genuineToken),
+        ["alg none"] = Unsigned(real.Key.KeyId),
+        ["expired"] = Sign(real, SuperAdmin(), notBefore: DateTime.UtcNow.AddMinutes(-30), expires: DateTime.UtcNow.AddMinutes(-10)),
+        ["wrong issuer"] = Sign(real, SuperAdmin(), issuer: "https://evil.example"),
+        ["wrong audience"] = Sign(real, SuperAdmin(), audience: "someone-else"),
+        ["unknown kid"] = Sign(ForeignKey("not-a-real-kid"), SuperAdmin()),
+        ["foreign key, real kid"] = Sign(ForeignKey(real.Key.KeyId), SuperAdmin()),
+        ["not a jwt"] = "a.b.c",
+    };
 }
