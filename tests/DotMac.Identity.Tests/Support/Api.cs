@@ -43,13 +43,14 @@ public static class Api
         client.SendAsync(HttpMethod.Post, path, body, token, headers);
 
     /// <summary>A residential customer with a portal account; its id, Portal ID and initial password.</summary>
-    public static async Task<(Guid Id, string PortalId, string Password)> CreateCustomerAsync(this HttpClient client, string path, string token, string name)
+    public static async Task<(Guid Id, string PortalId, string Password)> CreateCustomerAsync(this HttpClient client, string path, string token, string name,
+        IDictionary<string, string>? headers = null)
     {
         var created = await client.PostJsonAsync(path, new
         {
             kind = "residential", name, email = $"{name}@example.test", portalAccount = true,
             address = new { line1 = "1 Marina Road", city = "Lagos", postalCode = "101001", country = "NG" },
-        }, token);
+        }, token, headers);
         if (created.Code != 201)
             throw new InvalidOperationException($"creating customer {name}: {created.Code} {created.Body}");
         var portal = created.Body.GetProperty("portal");
