@@ -8,6 +8,7 @@ var benchmarks = new Dictionary<string, Func<string[], Task<BenchResult>>>(Strin
     ["bus"] = BusBenchmark.RunAsync,
     ["ingest"] = IngestBenchmark.RunAsync,
     ["snmp"] = SnmpBenchmark.RunAsync,
+    ["gateway"] = GatewayBenchmark.RunAsync,
 };
 
 if (args is ["snmp-simulator", var devices, var interfaces])

@@ -7,5 +7,5 @@ builder.AddGateway();
 
 var app = builder.Build();
 app.MapDefaultEndpoints();
-app.MapReverseProxy();
+app.MapGateway();
 app.Run();

@@ -50,7 +50,7 @@ public sealed class When_a_service_publishes_an_event
         var tenant = Guid.CreateVersion7();
 
         await publisher.App.Services.GetRequiredService<IBus>()
-            .Publish(new TenantCreated(tenant, "acme", "Acme ISP", "EUR", "Europe/Berlin", DateTimeOffset.UtcNow));
+            .Publish(new TenantCreated(tenant, "acme", "Acme ISP", "standard", "EUR", "Europe/Berlin", DateTimeOffset.UtcNow));
 
         var deadline = DateTime.UtcNow.AddSeconds(20);
         while (!here.Contains(tenant) && DateTime.UtcNow < deadline)

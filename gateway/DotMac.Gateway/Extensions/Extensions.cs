@@ -1,5 +1,7 @@
 using DotMac.Gateway.Health;
 using DotMac.Gateway.Routing;
+using DotMac.Gateway.Security;
+using DotMac.ServiceDefaults.Auth;
 using DotMac.ServiceDefaults.Health;
 
 namespace DotMac.Gateway.Extensions;
@@ -8,9 +10,24 @@ internal static class Extensions
 {
     public static void AddGateway(this IHostApplicationBuilder builder)
     {
+        var options = builder.Configuration.GetSection(GatewayOptions.Section).Get<GatewayOptions>() ?? new GatewayOptions();
+        builder.Services.AddSingleton(options);
         var upstreams = Upstreams.From(builder.Configuration);
         builder.Services.AddSingleton(upstreams);
-        builder.Services.AddReverseProxy().LoadFromMemory(ProxyRoutes.Routes(upstreams), ProxyRoutes.Clusters(upstreams));
+        builder.Services.AddReverseProxy()
+            .LoadFromMemory(ProxyRoutes.Routes(upstreams, options), ProxyRoutes.Clusters(upstreams, options))
+            .AddConfigFilter<AffinityGuard>();
+
+        // The same validation every service does: identity's JWKS, cached, refreshed on an unknown kid.
+        builder.AddServiceAuthentication();
+        builder.Services.AddGatewayRateLimiting(options.RateLimits);
+        builder.Services.AddRequestTimeouts();
+        builder.Services.AddCors(o => o.AddPolicy(GatewayPolicies.Portals, policy => policy
+            .WithOrigins(options.CorsOrigins)
+            .WithMethods("GET", "POST", "PUT", "PATCH", "DELETE")
+            .WithHeaders("Authorization", "Content-Type", "X-Request-Id", "X-Tenant-Id", "Idempotency-Key")
+            .WithExposedHeaders("X-Request-Id", "Retry-After", "Location")
+            .SetPreflightMaxAge(TimeSpan.FromMinutes(10))));
 
         // Readiness of the gateway is the readiness of every service behind it, one check each.
         builder.Services.AddSingleton<UpstreamHealthProbe>();
@@ -18,5 +35,21 @@ internal static class Extensions
         foreach (var upstream in upstreams.All)
             checks.Add(new(upstream.Name, sp => new UpstreamHealthCheck(sp.GetRequiredService<UpstreamHealthProbe>(), upstream),
                 failureStatus: null, tags: [HealthExtensions.ReadyTag], timeout: UpstreamHealthProbe.Timeout + TimeSpan.FromSeconds(1)));
+    }
+
+    /// <summary>The front door, in order: CORS, body size, who is calling, which tenant, how often, may they, how long; then the proxy.</summary>
+    public static WebApplication MapGateway(this WebApplication app)
+    {
+        var options = app.Services.GetRequiredService<GatewayOptions>();
+        app.UseRouting();
+        app.UseCors();
+        app.UseMiddleware<BodySizeLimit>(options.MaxRequestBodyBytes);
+        app.UseAuthentication();
+        app.UseMiddleware<TenantGuard>();
+        app.UseRateLimiter();
+        app.UseAuthorization();
+        app.UseRequestTimeouts();
+        app.MapReverseProxy();
+        return app;
     }
 }

@@ -1,3 +1,4 @@
+using DotMac.Gateway.Security;
 using Yarp.ReverseProxy.Configuration;
 using Yarp.ReverseProxy.Forwarder;
 
@@ -5,27 +6,57 @@ namespace DotMac.Gateway.Routing;
 
 /// <summary>
 /// /api/{version}/{service}/{**rest} goes to {service} as /api/{version}/{rest}: the public URL names the service,
-/// the service itself owns everything under /api/{version}. A new API version of a service is a new route
-/// (see docs/api-versioning.md).
+/// the service itself owns everything under /api/{version}. Every route needs a valid token except those that say
+/// otherwise: identity's logins and token endpoints (strict per-IP limit), refresh, and /.well-known (discovery,
+/// JWKS). A new API version of a service is a new route (see docs/api-versioning.md).
 /// </summary>
 public static class ProxyRoutes
 {
-    public static readonly string[] Versions = ["v1"];
+    public static readonly string[] Versions = ["v1", "v2"];
 
-    public static IReadOnlyList<RouteConfig> Routes(Upstreams upstreams) =>
-        upstreams.All.SelectMany(u => Versions.Select(version => new RouteConfig
+    public static IReadOnlyList<RouteConfig> Routes(Upstreams upstreams, GatewayOptions options)
+    {
+        var routes = new List<RouteConfig>();
+        foreach (var upstream in upstreams.All)
         {
-            RouteId = $"{u.Name}-{version}",
-            ClusterId = u.Name,
-            Match = new RouteMatch { Path = $"/api/{version}/{u.Name}/{{**rest}}" },
-            Transforms = [new Dictionary<string, string> { ["PathPattern"] = $"/api/{version}/{{**rest}}" }],
-        })).ToList();
+            foreach (var version in Versions)
+            {
+                routes.Add(Route($"{upstream.Name}-{version}", upstream.Name, $"/api/{version}/{upstream.Name}/{{**rest}}", $"/api/{version}/{{**rest}}",
+                    GatewayPolicies.Authenticated, GatewayPolicies.CallerLimit, options.DefaultTimeout));
+            }
+        }
+        if (upstreams.All.Any(u => u.Name == "identity"))
+        {
+            routes.Add(Route("identity-v1-auth", "identity", "/api/v1/identity/auth/{**rest}", "/api/v1/auth/{**rest}",
+                GatewayPolicies.Anonymous, GatewayPolicies.LoginLimit, options.LoginTimeout));
+            routes.Add(Route("identity-v1-refresh", "identity", "/api/v1/identity/auth/refresh", "/api/v1/auth/refresh",
+                GatewayPolicies.Anonymous, GatewayPolicies.AnonymousLimit, options.LoginTimeout));
+            routes.Add(Route("identity-well-known", "identity", "/.well-known/{**rest}", null,
+                GatewayPolicies.Anonymous, GatewayPolicies.AnonymousLimit, options.LoginTimeout));
+        }
+        return routes;
+    }
 
-    public static IReadOnlyList<ClusterConfig> Clusters(Upstreams upstreams) =>
+    static RouteConfig Route(string id, string cluster, string path, string? pathPattern, string authorization, string rateLimit, TimeSpan timeout) => new()
+    {
+        RouteId = id,
+        ClusterId = cluster,
+        Match = new RouteMatch { Path = path },
+        Transforms = pathPattern is null ? null : [new Dictionary<string, string> { ["PathPattern"] = pathPattern }],
+        AuthorizationPolicy = authorization,
+        RateLimiterPolicy = rateLimit,
+        CorsPolicy = GatewayPolicies.Portals,
+        Timeout = timeout,
+    };
+
+    public static IReadOnlyList<ClusterConfig> Clusters(Upstreams upstreams, GatewayOptions options) =>
         upstreams.All.Select(u => new ClusterConfig
         {
             ClusterId = u.Name,
             Destinations = new Dictionary<string, DestinationConfig> { [$"{u.Name}-0"] = new() { Address = u.Address.ToString() } },
-            HttpRequest = new ForwarderRequestConfig { ActivityTimeout = TimeSpan.FromSeconds(30) },
+            HttpRequest = new ForwarderRequestConfig { ActivityTimeout = options.DefaultTimeout },
+            SessionAffinity = options.SessionAffinity.TryGetValue(u.Name, out var policy)
+                ? new SessionAffinityConfig { Enabled = true, Policy = policy, AffinityKeyName = $".DotMac.Affinity.{u.Name}" }
+                : null,
         }).ToList();
 }

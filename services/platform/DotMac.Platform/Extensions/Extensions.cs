@@ -1,3 +1,6 @@
+using DotMac.Platform.Apis;
+using DotMac.Platform.Data;
+using DotMac.ServiceDefaults.Auth;
 using DotMac.ServiceDefaults.Data;
 using DotMac.ServiceDefaults.Messaging;
 
@@ -11,5 +14,17 @@ internal static class Extensions
     {
         builder.AddServiceDatabase(DatabaseName, typeof(Extensions).Assembly);
         builder.AddServiceBus();
+        builder.AddServiceAuthentication();
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddScoped<PlatformEvents>();
+    }
+
+    /// <summary>Authentication, then every API of platform.</summary>
+    public static WebApplication MapApplicationEndpoints(this WebApplication app)
+    {
+        app.UseServiceAuthentication();
+        app.MapTenantsApi();
+        app.MapTenantsApiV2();
+        return app;
     }
 }

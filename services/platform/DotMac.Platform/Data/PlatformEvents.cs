@@ -1,0 +1,18 @@
+using DotMac.Contracts.Platform;
+using DotMac.Platform.Features;
+using MassTransit;
+
+namespace DotMac.Platform.Data;
+
+/// <summary>
+/// Every integration event platform publishes goes through here, into the outbox: called inside the request's
+/// DbSession transaction, the event commits with the change it reports (or vanishes with it).
+/// </summary>
+public sealed class PlatformEvents(IPublishEndpoint bus, TimeProvider time)
+{
+    public Task TenantCreatedAsync(TenantRow tenant, TenantSettings settings, CancellationToken cancellationToken) =>
+        bus.Publish(new TenantCreated(tenant.Id, tenant.Slug, tenant.Name, tenant.Plan, settings.Currency, settings.TimeZone, time.GetUtcNow()), cancellationToken);
+
+    public Task TenantChangedAsync(TenantRow tenant, IReadOnlyList<string> changed, CancellationToken cancellationToken) =>
+        bus.Publish(new TenantSettingsChanged(tenant.Id, changed, tenant.SettingsVersion, tenant.Plan, tenant.Status, time.GetUtcNow()), cancellationToken);
+}

@@ -1,0 +1,5 @@
+using DotMac.Testing;
+using NUnit.Framework;
+
+[SetUpFixture]
+public sealed class PlatformTestsSetUp : TestInfrastructureSetUp;
