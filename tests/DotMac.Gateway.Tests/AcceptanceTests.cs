@@ -123,6 +123,15 @@ public sealed class Through_the_gateway
     }
 
     [Test]
+    public async Task Only_platform_staff_reach_ops()
+    {
+        Assert.That((await _gw.GetJsonAsync("/api/v1/ops/info", _adminA)).Code, Is.EqualTo(403), "a tenant admin");
+        Assert.That((await _gw.GetJsonAsync("/api/v1/ops/info", _customer)).Code, Is.EqualTo(403), "a customer");
+        Assert.That((await _gw.GetJsonAsync("/api/v1/ops/info", null)).Code, Is.EqualTo(401), "no token");
+        Assert.That((await _gw.GetJsonAsync("/api/v1/ops/info", _super)).Code, Is.EqualTo(200), "the super admin");
+    }
+
+    [Test]
     public async Task The_billing_clerk_cannot_manage_users()
     {
         var create = await _gw.PostJsonAsync("/api/v1/identity/users", new { email = "x@isp-a.test", displayName = "X", password = StaffPassword, roles = new[] { "support_agent" } }, _clerkA);

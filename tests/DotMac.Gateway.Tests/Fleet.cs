@@ -43,6 +43,9 @@ sealed class Fleet : IAsyncDisposable
             ["OTEL_SERVICE_NAME"] = "gateway",
             ["services:identity:http:0"] = identity.Address.ToString(),
             ["services:platform:http:0"] = platform.Address.ToString(),
+            // A stand-in upstream under ops's name (platform's own API answers): what is tested is the gateway's rule
+            // that only platform staff reach ops at all.
+            ["services:ops:http:0"] = platform.Address.ToString(),
         };
         foreach (var (key, value) in gatewaySettings ?? new Dictionary<string, string?>())
             settings[key] = value;

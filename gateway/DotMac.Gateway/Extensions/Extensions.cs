@@ -20,6 +20,9 @@ internal static class Extensions
 
         // The same validation every service does: identity's JWKS, cached, refreshed on an unknown kid.
         builder.AddServiceAuthentication();
+        builder.Services.AddAuthorization(o => o.AddPolicy(GatewayPolicies.PlatformStaff, policy => policy
+            .RequireAuthenticatedUser()
+            .RequireAssertion(context => Caller.FromPrincipal(context.User, tenantHeader: null).IsGlobal)));
         builder.Services.AddGatewayRateLimiting(options.RateLimits);
         builder.Services.AddRequestTimeouts();
         builder.Services.AddCors(o => o.AddPolicy(GatewayPolicies.Portals, policy => policy

@@ -21,8 +21,9 @@ public static class ProxyRoutes
         {
             foreach (var version in Versions)
             {
+                var policy = GatewayPolicies.PlatformServices.Contains(upstream.Name) ? GatewayPolicies.PlatformStaff : GatewayPolicies.Authenticated;
                 routes.Add(Route($"{upstream.Name}-{version}", upstream.Name, $"/api/{version}/{upstream.Name}/{{**rest}}", $"/api/{version}/{{**rest}}",
-                    GatewayPolicies.Authenticated, GatewayPolicies.CallerLimit, options.DefaultTimeout));
+                    policy, GatewayPolicies.CallerLimit, options.DefaultTimeout));
             }
         }
         if (upstreams.All.Any(u => u.Name == "identity"))
