@@ -58,12 +58,27 @@ public sealed class When_the_fleet_runs
             Assert.That(checks.GetProperty(service).GetProperty("status").GetString(), Is.EqualTo("Healthy"), service);
     }
 
+    /// <summary>As a new operator would: the password identity generated at first start, then a login through the gateway.</summary>
+    async Task<string> SuperAdminTokenAsync()
+    {
+        var file = Path.Combine(StateDirectory.Resolve(), "identity", "super-admin.txt");
+        var lines = await File.ReadAllLinesAsync(file);
+        using var login = await _http.PostAsJsonAsync(new Uri(Gateway, "/api/v1/identity/auth/login"), new { email = lines[0], password = lines[1] });
+        Assert.That(login.StatusCode, Is.EqualTo(HttpStatusCode.OK), await login.Content.ReadAsStringAsync());
+        return (await login.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("access_token").GetString()!;
+    }
+
     [Test, Order(2)]
     public async Task Should_route_each_services_versioned_api_through_the_gateway()
     {
+        using (var anonymous = await _http.GetAsync(new Uri(Gateway, "/api/v1/platform/info")))
+            Assert.That(anonymous.StatusCode, Is.EqualTo(HttpStatusCode.Unauthorized), "the gateway wants a token");
+        var token = await SuperAdminTokenAsync();
         foreach (var service in Services)
         {
-            using var response = await _http.GetAsync(new Uri(Gateway, $"/api/v1/{service}/info"));
+            using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(Gateway, $"/api/v1/{service}/info"));
+            request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
+            using var response = await _http.SendAsync(request);
             var info = await response.Content.ReadFromJsonAsync<JsonElement>();
 
             Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK), service);

@@ -26,6 +26,10 @@ public static class Api
             request.Content = JsonContent.Create(body);
         if (token is not null)
             request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        // A large body waits for the server's go-ahead, as well-behaved clients do: a server refusing it by its
+        // length (413) answers first instead of closing the connection under a half-sent body.
+        if (body is string { Length: > 64 * 1024 })
+            request.Headers.ExpectContinue = true;
         foreach (var (name, value) in headers ?? new Dictionary<string, string>())
             request.Headers.TryAddWithoutValidation(name, value);
         using var response = await client.SendAsync(request);
