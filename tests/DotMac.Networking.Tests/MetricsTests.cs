@@ -65,4 +65,32 @@ public class MetricsTests
         Assert.That(fiveMinutes, Is.EqualTo((bucket.UtcDateTime, 2_000_000.0, 3_000_000.0, 2)));
         Assert.That(hour, Is.EqualTo((2_000_000.0, 1_000_000.0)));
     }
+
+    [Test]
+    public async Task Samples_are_copied_in_the_order_of_the_lookup_index_and_the_series_reads_them_by_it()
+    {
+        var tenant = Guid.NewGuid();
+        var interfaces = Enumerable.Range(0, 200).Select(_ => Guid.NewGuid()).ToArray(); // random bytes: .NET and PostgreSQL order them differently
+        var now = DateTimeOffset.UtcNow;
+        var start = new DateTimeOffset(now.UtcDateTime.Date, TimeSpan.Zero).AddMinutes(1);
+        await _host.Get<PartitionMaintenance>().RunOnceAsync(now, CancellationToken.None);
+        var samples = Enumerable.Range(0, 3)
+            .SelectMany(poll => interfaces.Select(i => new InterfaceSample(tenant, i, start.AddSeconds(30 * poll), poll, poll, poll, poll, 30f)))
+            .Reverse().ToArray();
+
+        await _host.Get<SampleWriter>().WriteAsync(samples, CancellationToken.None);
+
+        await using var connection = new NpgsqlConnection(_host.ConnectionString);
+        var physical = (await connection.QueryAsync<(Guid, DateTime)>(
+            "select interface_id, sampled_at from interface_samples where tenant_id = @tenant order by ctid", new { tenant })).AsList();
+        var indexOrder = (await connection.QueryAsync<(Guid, DateTime)>(
+            "select interface_id, sampled_at from interface_samples where tenant_id = @tenant order by interface_id, sampled_at", new { tenant })).AsList();
+        Assert.That(physical, Has.Count.EqualTo(600));
+        Assert.That(physical, Is.EqualTo(indexOrder));
+
+        var plan = string.Join('\n', await connection.QueryAsync<string>(
+            "explain select * from interface_samples where tenant_id = @tenant and interface_id = @iface and sampled_at >= @from",
+            new { tenant, iface = interfaces[0], from = start.UtcDateTime }));
+        Assert.That(plan, Does.Contain("interface_id_sampled_at_idx"), plan);
+    }
 }
