@@ -223,6 +223,6 @@ public sealed class SnmpClient : IDisposable
     {
         public IPEndPoint From { get; } = UdpChannel.Normalise(to);
 
-        public TaskCompletionSource<byte[]> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        public TaskCompletionSource<byte[]> Completion { get; } = new();
     }
 }

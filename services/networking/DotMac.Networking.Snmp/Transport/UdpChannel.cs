@@ -3,20 +3,27 @@ using System.Net.Sockets;
 
 namespace DotMac.Networking.Snmp.Transport;
 
-/// <summary>One UDP socket and its receive loop; every datagram goes to <c>onDatagram</c> with its sender.</summary>
+/// <summary>
+/// One UDP socket and its receive loop; every datagram goes to <c>onDatagram</c> with its sender. The loop is a
+/// thread of its own blocked in recvfrom, and sends are plain sendto calls (UDP does not wait for the peer): the
+/// socket stays in blocking mode, so an answer wakes the loop straight from the kernel, not through the socket
+/// engine's epoll thread and a thread-pool hop. A walk is one round trip after another, and that hop was a
+/// measurable part of each.
+/// </summary>
 internal sealed class UdpChannel : IDisposable
 {
     readonly Socket _socket;
     readonly CancellationTokenSource _stop = new();
     readonly Action<ReadOnlyMemory<byte>, IPEndPoint> _onDatagram;
-    readonly Task _loop;
+    readonly Thread _loop;
     int _disposed;
 
     public UdpChannel(IPEndPoint bind, Action<ReadOnlyMemory<byte>, IPEndPoint> onDatagram)
     {
         _onDatagram = onDatagram;
         _socket = Open(bind);
-        _loop = Task.Run(ReceiveLoopAsync);
+        _loop = new Thread(ReceiveLoop) { IsBackground = true, Name = "snmp-udp-receive" };
+        _loop.Start();
     }
 
     public IPEndPoint LocalEndPoint => (IPEndPoint)_socket.LocalEndPoint!;
@@ -33,6 +40,7 @@ internal sealed class UdpChannel : IDisposable
             if (bind.AddressFamily == AddressFamily.InterNetworkV6 && bind.Address.Equals(IPAddress.IPv6Any))
                 socket.DualMode = true;
             socket.ReceiveBufferSize = 4 * 1024 * 1024; // bursts of responses while the loop catches up
+            socket.ReceiveTimeout = 500; // the loop looks at its stop flag at least this often
             socket.Bind(bind);
             return socket;
         }
@@ -48,8 +56,11 @@ internal sealed class UdpChannel : IDisposable
         }
     }
 
-    public ValueTask<int> SendAsync(ReadOnlyMemory<byte> datagram, IPEndPoint to, CancellationToken cancellationToken) =>
-        _socket.SendToAsync(datagram, SocketFlags.None, Destination(to), cancellationToken);
+    public ValueTask<int> SendAsync(ReadOnlyMemory<byte> datagram, IPEndPoint to, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        return ValueTask.FromResult(_socket.SendTo(datagram.Span, SocketFlags.None, Destination(to)));
+    }
 
     /// <summary>A UDP send does not wait for the peer; the receive loop answers informs and reports with this.</summary>
     public void Send(ReadOnlySpan<byte> datagram, IPEndPoint to)
@@ -69,20 +80,17 @@ internal sealed class UdpChannel : IDisposable
             ? new IPEndPoint(to.Address.MapToIPv6(), to.Port)
             : to;
 
-    async Task ReceiveLoopAsync()
+    void ReceiveLoop()
     {
-        var buffer = GC.AllocateArray<byte>(65536, pinned: true);
-        EndPoint any = _socket.AddressFamily == AddressFamily.InterNetworkV6 ? new IPEndPoint(IPAddress.IPv6Any, 0) : new IPEndPoint(IPAddress.Any, 0);
+        var buffer = new byte[65536];
+        var any = (EndPoint)(_socket.AddressFamily == AddressFamily.InterNetworkV6 ? new IPEndPoint(IPAddress.IPv6Any, 0) : new IPEndPoint(IPAddress.Any, 0));
         while (!_stop.IsCancellationRequested)
         {
-            SocketReceiveFromResult result;
+            var from = any;
+            int received;
             try
             {
-                result = await _socket.ReceiveFromAsync(buffer, SocketFlags.None, any, _stop.Token);
-            }
-            catch (OperationCanceledException)
-            {
-                return;
+                received = _socket.ReceiveFrom(buffer, SocketFlags.None, ref from);
             }
             catch (ObjectDisposedException)
             {
@@ -90,9 +98,16 @@ internal sealed class UdpChannel : IDisposable
             }
             catch (SocketException)
             {
-                continue; // an ICMP error for an earlier send; nothing to do with the next datagram
+                continue; // the timeout tick, or an ICMP error for an earlier send: nothing to do with the next datagram
             }
-            _onDatagram(buffer.AsMemory(0, result.ReceivedBytes), Normalise((IPEndPoint)result.RemoteEndPoint));
+            try
+            {
+                _onDatagram(buffer.AsMemory(0, received), Normalise((IPEndPoint)from));
+            }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                // A datagram its handler cannot take is dropped; it must not end the loop (nor, on this thread, the process).
+            }
         }
     }
 
@@ -105,14 +120,8 @@ internal sealed class UdpChannel : IDisposable
             return;
         _stop.Cancel();
         _socket.Dispose();
-        try
-        {
-            _loop.Wait(TimeSpan.FromSeconds(2));
-        }
-        catch (AggregateException)
-        {
-            // the loop ends with the socket; how it ended does not matter any more
-        }
+        if (Thread.CurrentThread != _loop)
+            _loop.Join(TimeSpan.FromSeconds(2));
         _stop.Dispose();
     }
 }
