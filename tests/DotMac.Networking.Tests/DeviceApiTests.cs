@@ -1,3 +1,4 @@
+using DotMac.ServiceDefaults.Auth;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text;
@@ -99,7 +100,6 @@ public class DeviceApiTests
         var name = $"dup-{Guid.NewGuid():N}"[..12];
         await _host.RegisterAsync(_tenant, name, "127.0.0.1", _agent.EndPoint.Port);
         using var duplicate = await _host.SendAsync(HttpMethod.Post, "/api/v1/devices", _tenant, new RegisterDeviceRequest(name, "127.0.0.1", new SnmpSettings("v2c", 161, "public")));
-        using var noTenant = await _host.App.Client.GetAsync(new Uri("/api/v1/devices", UriKind.Relative));
         using var badPage = await _host.SendAsync(HttpMethod.Get, "/api/v1/devices?limit=0", _tenant);
         using var badBucket = await _host.SendAsync(HttpMethod.Get, $"/api/v1/devices/{Guid.NewGuid()}/interfaces/1/bandwidth?bucket=7m", _tenant);
         using var missing = await _host.SendAsync(HttpMethod.Delete, $"/api/v1/devices/{Guid.NewGuid()}", _tenant);
@@ -108,9 +108,38 @@ public class DeviceApiTests
         Assert.That(invalid.StatusCode, Is.EqualTo(HttpStatusCode.UnprocessableEntity));
         Assert.That(problem, Does.Contain("name").And.Contain("managementAddress").And.Contain("pollIntervalSeconds").And.Contain("snmp.authPassword"));
         Assert.That(duplicate.StatusCode, Is.EqualTo(HttpStatusCode.Conflict));
-        Assert.That(noTenant.StatusCode, Is.EqualTo(HttpStatusCode.BadRequest));
         Assert.That(badPage.StatusCode, Is.EqualTo(HttpStatusCode.UnprocessableEntity));
         Assert.That(badBucket.StatusCode, Is.EqualTo(HttpStatusCode.UnprocessableEntity));
         Assert.That(missing.StatusCode, Is.EqualTo(HttpStatusCode.NotFound));
+    }
+
+    [Test]
+    public async Task Only_a_token_with_network_permissions_reaches_devices_and_only_those_of_its_tenant()
+    {
+        var device = await _host.RegisterAsync(_tenant, $"auth-{Guid.NewGuid():N}"[..12], "127.0.0.1", _agent.EndPoint.Port);
+        var path = $"/api/v1/devices/{device.Id}";
+        var clerk = await NetworkingHost.TokenAsync(_tenant, new Permission("invoices", "read", PermissionScope.Tenant));
+        var readOnly = await NetworkingHost.TokenAsync(_tenant, new Permission("network", "read", PermissionScope.Tenant));
+        var other = await NetworkingHost.TokenAsync(Guid.NewGuid());
+        var platform = await NetworkingHost.TokenAsync(null, new Permission("network", "read", PermissionScope.Global));
+
+        using var anonymous = await _host.SendAsync(HttpMethod.Get, path, token: null);
+        using var withoutPermission = await _host.SendAsync(HttpMethod.Get, path, clerk);
+        using var readerDeletes = await _host.SendAsync(HttpMethod.Delete, path, readOnly);
+        using var readerReads = await _host.SendAsync(HttpMethod.Get, path, readOnly);
+        using var otherTenant = await _host.SendAsync(HttpMethod.Get, path, other);
+        using var otherNamingThisOne = await _host.SendAsync(HttpMethod.Get, path, other, tenantHeader: _tenant);
+        using var platformForThisTenant = await _host.SendAsync(HttpMethod.Get, path, platform, tenantHeader: _tenant);
+        using var platformNamingNoTenant = await _host.SendAsync(HttpMethod.Get, path, platform);
+
+        Assert.That(anonymous.StatusCode, Is.EqualTo(HttpStatusCode.Unauthorized));
+        Assert.That(withoutPermission.StatusCode, Is.EqualTo(HttpStatusCode.Forbidden));
+        Assert.That(readerDeletes.StatusCode, Is.EqualTo(HttpStatusCode.Forbidden));
+        Assert.That(readerReads.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        Assert.That(otherTenant.StatusCode, Is.EqualTo(HttpStatusCode.NotFound));
+        Assert.That(otherNamingThisOne.StatusCode, Is.EqualTo(HttpStatusCode.Forbidden));
+        Assert.That(platformForThisTenant.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        Assert.That(platformNamingNoTenant.StatusCode, Is.EqualTo(HttpStatusCode.UnprocessableEntity));
+        Assert.That(platformNamingNoTenant.Content.Headers.ContentType?.MediaType, Is.EqualTo("application/problem+json"));
     }
 }

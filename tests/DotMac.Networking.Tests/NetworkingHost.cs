@@ -1,8 +1,13 @@
+using System.Collections.Concurrent;
+using System.Net.Http.Headers;
 using System.Net.Http.Json;
+using DotMac.Identity.Tests.Support;
+using DotMac.Identity.Tokens;
 using DotMac.Networking.Apis;
 using DotMac.Networking.Extensions;
 using DotMac.Networking.Features;
 using DotMac.ServiceDefaults;
+using DotMac.ServiceDefaults.Auth;
 using DotMac.Testing;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
@@ -10,9 +15,15 @@ using NUnit.Framework;
 
 namespace DotMac.Networking.Tests;
 
-/// <summary>The networking service as Program.cs builds it, on real Kestrel, PostgreSQL and RabbitMQ, with fast polling.</summary>
+/// <summary>
+/// The networking service as Program.cs builds it, on real Kestrel, PostgreSQL and RabbitMQ, with fast polling; its
+/// callers hold tokens of a real identity (one for the whole assembly) for the tenant they act for.
+/// </summary>
 public sealed class NetworkingHost : IAsyncDisposable
 {
+    static readonly SemaphoreSlim IdentityGate = new(1, 1);
+    static IdentityHost? _identity;
+    readonly ConcurrentDictionary<Guid, string> _tokens = new();
     readonly TestDatabase _database;
     readonly TestVirtualHost _vhost;
     readonly TemporaryFolder _state;
@@ -36,8 +47,10 @@ public sealed class NetworkingHost : IAsyncDisposable
         var database = await TestInfrastructure.CreateDatabaseAsync(purpose);
         var vhost = await TestInfrastructure.CreateVirtualHostAsync(purpose);
         var state = new TemporaryFolder("dotmac-networking");
+        var identity = await IdentityAsync();
         var all = new Dictionary<string, string?>
         {
+            ["services:identity:http:0"] = identity.Address.ToString(),
             ["ConnectionStrings:networking-db"] = database.ConnectionString,
             ["ConnectionStrings:messaging"] = vhost.ConnectionString,
             ["OTEL_SERVICE_NAME"] = "networking",
@@ -53,7 +66,7 @@ public sealed class NetworkingHost : IAsyncDisposable
         builder.AddApplicationServices(x => x.AddConsumer<EventRecorder>());
         var app = builder.Build();
         app.MapDefaultEndpoints();
-        app.MapDevicesApi();
+        app.MapApplicationEndpoints();
         var local = await LocalApp.StartAsync(app);
         var host = new NetworkingHost(database, vhost, state, local);
         await host.WaitHealthyAsync();
@@ -72,18 +85,56 @@ public sealed class NetworkingHost : IAsyncDisposable
         Assert.Fail("The networking service did not become healthy");
     }
 
-    public HttpRequestMessage Request(HttpMethod method, string path, Guid tenant, object? body = null)
+    /// <summary>The identity every networking host of this assembly trusts, started on first use.</summary>
+    public static async Task<IdentityHost> IdentityAsync()
     {
-        var request = new HttpRequestMessage(method, new Uri(path, UriKind.Relative));
-        request.Headers.Add("X-Tenant-Id", tenant.ToString());
-        if (body is not null)
-            request.Content = JsonContent.Create(body);
-        return request;
+        await IdentityGate.WaitAsync();
+        try
+        {
+            return _identity ??= await IdentityHost.StartAsync("networking_identity");
+        }
+        finally
+        {
+            IdentityGate.Release();
+        }
+    }
+
+    public static async ValueTask StopIdentityAsync()
+    {
+        if (_identity is { } identity)
+            await identity.DisposeAsync();
+        _identity = null;
+    }
+
+    /// <summary>
+    /// A token of the real identity for a NOC engineer of the tenant, or for exactly the given permissions (platform
+    /// staff: no tenant of their own).
+    /// </summary>
+    public static async Task<string> TokenAsync(Guid? tenant, params Permission[] permissions)
+    {
+        var identity = await IdentityAsync();
+        var issuer = identity.App.App.Services.GetRequiredService<AccessTokenIssuer>();
+        Permission[] granted = permissions.Length > 0 ? permissions
+            : [new Permission("network", "read", PermissionScope.Tenant), new Permission("network", "write", PermissionScope.Tenant)];
+        return await issuer.IssueAsync(new TokenSubject(Guid.NewGuid(), CallerKind.Staff, tenant, null, ["noc_engineer"], granted, "standard"),
+            CancellationToken.None);
     }
 
     public async Task<HttpResponseMessage> SendAsync(HttpMethod method, string path, Guid tenant, object? body = null)
     {
-        using var request = Request(method, path, tenant, body);
+        var token = _tokens.TryGetValue(tenant, out var known) ? known : _tokens[tenant] = await TokenAsync(tenant);
+        return await SendAsync(method, path, token, body);
+    }
+
+    public async Task<HttpResponseMessage> SendAsync(HttpMethod method, string path, string? token, object? body = null, Guid? tenantHeader = null)
+    {
+        using var request = new HttpRequestMessage(method, new Uri(path, UriKind.Relative));
+        if (token is not null)
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        if (tenantHeader is { } named)
+            request.Headers.Add(TokenClaims.TenantHeader, named.ToString());
+        if (body is not null)
+            request.Content = JsonContent.Create(body);
         return await App.Client.SendAsync(request);
     }
 

@@ -1,4 +1,3 @@
-using DotMac.Networking.Apis;
 using DotMac.Networking.Extensions;
 using DotMac.ServiceDefaults;
 
@@ -8,5 +7,5 @@ builder.AddApplicationServices();
 
 var app = builder.Build();
 app.MapDefaultEndpoints();
-app.MapDevicesApi();
+app.MapApplicationEndpoints();
 app.Run();

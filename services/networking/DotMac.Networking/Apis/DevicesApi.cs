@@ -5,6 +5,7 @@ using DotMac.Networking.Polling;
 using DotMac.Networking.Security;
 using DotMac.Networking.Snmp;
 using DotMac.Networking.Tenancy;
+using DotMac.ServiceDefaults.Auth;
 using DotMac.ServiceDefaults.Problems;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
@@ -22,20 +23,23 @@ namespace DotMac.Networking.Apis;
 /// GET    /api/v1/devices/{id}/interfaces                          the discovered interfaces
 /// GET    /api/v1/devices/{id}/interfaces/{ifIndex}/bandwidth      bits/s series (?bucket=5m&amp;from=&amp;to=)
 /// GET    /api/v1/interfaces/top                                   busiest interfaces (?limit=10&amp;from=&amp;to=)
+/// Reading needs network:read, changing network:write; every query filters by the caller's tenant.
 /// </summary>
 internal static class DevicesApi
 {
+    const string Resource = "network";
+
     public static IEndpointRouteBuilder MapDevicesApi(this IEndpointRouteBuilder app)
     {
         var devices = app.MapGroup("/api/v1/devices").WithTags("Devices");
-        devices.MapPost("/", RegisterAsync);
-        devices.MapGet("/", ListAsync);
-        devices.MapGet("/{id:guid}", GetAsync);
-        devices.MapDelete("/{id:guid}", DeleteAsync);
-        devices.MapPost("/{id:guid}/interfaces/discover", DiscoverAsync);
-        devices.MapGet("/{id:guid}/interfaces", InterfacesAsync);
-        devices.MapGet("/{id:guid}/interfaces/{ifIndex:int}/bandwidth", BandwidthAsync);
-        app.MapGet("/api/v1/interfaces/top", TopAsync).WithTags("Interfaces");
+        devices.MapPost("/", RegisterAsync).RequirePermission(Resource, "write");
+        devices.MapGet("/", ListAsync).RequirePermission(Resource, "read");
+        devices.MapGet("/{id:guid}", GetAsync).RequirePermission(Resource, "read");
+        devices.MapDelete("/{id:guid}", DeleteAsync).RequirePermission(Resource, "write");
+        devices.MapPost("/{id:guid}/interfaces/discover", DiscoverAsync).RequirePermission(Resource, "write");
+        devices.MapGet("/{id:guid}/interfaces", InterfacesAsync).RequirePermission(Resource, "read");
+        devices.MapGet("/{id:guid}/interfaces/{ifIndex:int}/bandwidth", BandwidthAsync).RequirePermission(Resource, "read");
+        app.MapGet("/api/v1/interfaces/top", TopAsync).WithTags("Interfaces").RequirePermission(Resource, "read");
         return app;
     }
 

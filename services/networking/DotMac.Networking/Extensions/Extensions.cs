@@ -6,6 +6,8 @@ using DotMac.Networking.Security;
 using DotMac.Networking.Snmp;
 using DotMac.Networking.Tenancy;
 using DotMac.Networking.Traps;
+using DotMac.Networking.Apis;
+using DotMac.ServiceDefaults.Auth;
 using DotMac.ServiceDefaults.Data;
 using DotMac.ServiceDefaults.Messaging;
 using MassTransit;
@@ -20,10 +22,11 @@ internal static class Extensions
     {
         builder.AddServiceDatabase(DatabaseName, typeof(Extensions).Assembly);
         builder.AddServiceBus(configureBus);
+        builder.AddServiceAuthentication();
         SqlMapper.AddTypeHandler(new IPAddressTypeHandler());
 
         builder.Services.AddHttpContextAccessor();
-        builder.Services.AddScoped<ITenantContext, HeaderTenantContext>();
+        builder.Services.AddScoped<ITenantContext, CallerTenantContext>();
 
         builder.Services.AddSingleton(new CredentialProtector(CredentialKey.Load(builder.Configuration, builder.Environment)));
         builder.Services.AddSingleton(_ => new SnmpClient());
@@ -41,5 +44,13 @@ internal static class Extensions
         builder.Services.AddHostedService(sp => sp.GetRequiredService<PollScheduler>());
         builder.Services.AddSingleton<TrapReceiverService>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<TrapReceiverService>());
+    }
+
+    /// <summary>Authentication, then every API of networking.</summary>
+    public static WebApplication MapApplicationEndpoints(this WebApplication app)
+    {
+        app.UseServiceAuthentication();
+        app.MapDevicesApi();
+        return app;
     }
 }

@@ -1,6 +1,6 @@
 namespace DotMac.Networking.Tenancy;
 
-/// <summary>The tenant a request acts for. The one place that decides it: a header today, the JWT's claim with issue 4.</summary>
+/// <summary>The tenant a request acts for, decided in one place: <see cref="CallerTenantContext"/> (the validated token).</summary>
 public interface ITenantContext
 {
     Guid TenantId { get; }
