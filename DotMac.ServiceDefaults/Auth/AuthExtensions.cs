@@ -25,11 +25,12 @@ public static class AuthExtensions
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.TryAddSingleton<IJwksSource, HttpJwksSource>();
         builder.Services.AddSingleton<JwksCache>();
+        builder.Services.AddSingleton<ValidatedTokenCache>();
         builder.Services.AddHttpClient(HttpJwksSource.ClientName, c => c.Timeout = TimeSpan.FromSeconds(5));
 
         builder.Services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();
         builder.Services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)
-            .Configure<IOptions<AuthOptions>, JwksCache>((bearer, auth, keys) => Configure(bearer, auth.Value, keys));
+            .Configure<IOptions<AuthOptions>, JwksCache, ValidatedTokenCache>((bearer, auth, keys, validated) => Configure(bearer, auth.Value, keys, validated));
         builder.Services.AddAuthorization();
         return builder;
     }
@@ -54,9 +55,11 @@ public static class AuthExtensions
         return builder;
     }
 
-    static void Configure(JwtBearerOptions bearer, AuthOptions auth, JwksCache keys)
+    static void Configure(JwtBearerOptions bearer, AuthOptions auth, JwksCache keys, ValidatedTokenCache validated)
     {
         bearer.MapInboundClaims = false;
+        bearer.TokenHandlers.Clear();
+        bearer.TokenHandlers.Add(new CachingJsonWebTokenHandler(validated) { MapInboundClaims = false });
         bearer.RequireHttpsMetadata = false;
         bearer.TokenValidationParameters = new TokenValidationParameters
         {
@@ -82,7 +85,8 @@ public static class AuthExtensions
                     return;
                 var token = header["Bearer ".Length..].Trim();
                 context.Token = token;
-                await keys.EnsureAsync(KidOf(token), context.HttpContext.RequestAborted);
+                // A token validated before names a kid the cache knows; only a new one needs its kid read.
+                await keys.EnsureAsync(validated.Contains(token) ? null : KidOf(token), context.HttpContext.RequestAborted);
             },
             OnChallenge = async context =>
             {

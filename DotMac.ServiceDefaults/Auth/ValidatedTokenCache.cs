@@ -1,0 +1,92 @@
+using System.Collections.Concurrent;
+using System.Diagnostics.CodeAnalysis;
+using Microsoft.IdentityModel.JsonWebTokens;
+using Microsoft.IdentityModel.Tokens;
+
+namespace DotMac.ServiceDefaults.Auth;
+
+/// <summary>
+/// Access tokens already validated, by their exact text, until they expire. A client sends the same token on every
+/// call for its lifetime, and checking its ES256 signature again each time was the largest single cost of a request
+/// through the gateway (OpenSSL's ECDSA verify; the gateway and the service each paid it). A hit needs the identical
+/// string, so the signature is the one already checked; it is refused from the cache once the token's exp has passed,
+/// and the whole cache is emptied whenever the trusted key set changes (a key withdrawn from identity's JWKS stops
+/// its tokens as soon as the JWKS cache sees it, exactly as without this cache).
+/// </summary>
+public sealed class ValidatedTokenCache(JwksCache keys, TimeProvider time)
+{
+    /// <summary>Enough for every token in use at once on a busy gateway; beyond it the cache starts over.</summary>
+    public const int Capacity = 20_000;
+
+    readonly ConcurrentDictionary<string, Entry> _entries = new(StringComparer.Ordinal);
+    readonly Lock _reset = new();
+    IReadOnlyList<SecurityKey>? _generation;
+
+    sealed record Entry(TokenValidationResult Result, DateTime ExpiresUtc);
+
+    /// <summary>The key set a validation starting now uses; pass it to <see cref="Add"/>.</summary>
+    public IReadOnlyList<SecurityKey> Generation => keys.Current;
+
+    public int Count => _entries.Count;
+
+    public bool Contains(string token) => _entries.ContainsKey(token);
+
+    public bool TryGet(string token, [NotNullWhen(true)] out TokenValidationResult? result)
+    {
+        result = null;
+        var current = keys.Current;
+        if (!ReferenceEquals(current, Volatile.Read(ref _generation)))
+        {
+            lock (_reset)
+            {
+                if (!ReferenceEquals(current, _generation))
+                {
+                    _entries.Clear();
+                    Volatile.Write(ref _generation, current);
+                }
+            }
+            return false;
+        }
+        if (!_entries.TryGetValue(token, out var entry))
+            return false;
+        if (time.GetUtcNow().UtcDateTime >= entry.ExpiresUtc)
+        {
+            _entries.TryRemove(token, out _);
+            return false;
+        }
+        // Each request gets identities of its own: claims transformation or a handler may add to them.
+        result = new TokenValidationResult
+        {
+            IsValid = true,
+            ClaimsIdentity = entry.Result.ClaimsIdentity.Clone(),
+            SecurityToken = entry.Result.SecurityToken,
+            Issuer = entry.Result.Issuer,
+            TokenType = entry.Result.TokenType,
+        };
+        return true;
+    }
+
+    /// <summary>Remembers a token validated against <paramref name="validatedWith"/>, if that is still the trusted key set.</summary>
+    public void Add(string token, IReadOnlyList<SecurityKey> validatedWith, TokenValidationResult result)
+    {
+        if (!result.IsValid || result.SecurityToken is null || !ReferenceEquals(validatedWith, Volatile.Read(ref _generation)))
+            return;
+        if (_entries.Count >= Capacity)
+            _entries.Clear();
+        _entries[token] = new Entry(result, result.SecurityToken.ValidTo);
+    }
+}
+
+/// <summary>The JWT handler of every service's bearer scheme: <see cref="ValidatedTokenCache"/> first, full validation otherwise.</summary>
+public sealed class CachingJsonWebTokenHandler(ValidatedTokenCache cache) : JsonWebTokenHandler
+{
+    public override async Task<TokenValidationResult> ValidateTokenAsync(string token, TokenValidationParameters validationParameters)
+    {
+        if (cache.TryGet(token, out var cached))
+            return cached;
+        var keys = cache.Generation;
+        var result = await base.ValidateTokenAsync(token, validationParameters);
+        cache.Add(token, keys, result);
+        return result;
+    }
+}
