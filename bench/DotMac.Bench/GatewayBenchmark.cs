@@ -53,6 +53,9 @@ public static partial class GatewayBenchmark
                 ["Gateway:RateLimits:Default:PerSecond"] = "10000000",
                 ["Gateway:RateLimits:Default:Burst"] = "10000000",
             }, b => Gateway.Extensions.Extensions.AddGateway(b), a => Gateway.Extensions.Extensions.MapGateway(a));
+            // Bare YARP, for reference: the same proxy with none of the gateway's front door (no token validation,
+            // tenant guard, rate limits, CORS, timeouts, telemetry middleware), in this process as the gateway is.
+            var bare = await StartBareYarpAsync(identity.Address);
             var token = await SuperAdminTokenAsync(identity.Address, Path.Combine(scratch.FullName, "super-admin.txt"));
             var nginxPort = Ports.FirstFree(48100);
             using var nginx = StartNginx(scratch.FullName, nginxPort, identity.Address);
@@ -62,6 +65,7 @@ public static partial class GatewayBenchmark
                 ("direct", new Uri(identity.Address, "/api/v1/keys")),
                 ("gateway", new Uri(gateway.Address, "/api/v1/identity/keys")),
                 ("nginx", new Uri($"http://127.0.0.1:{nginxPort}/api/v1/identity/keys")),
+                ("bare_yarp", new Uri(bare.Address, "/api/v1/identity/keys")),
             };
             var results = new Dictionary<string, (double Rps, double P99Ms)>();
             // Every path warmed before any is measured: identity's code runs in all three, so warming each one just
@@ -74,6 +78,7 @@ public static partial class GatewayBenchmark
                 Console.WriteLine($"{name,-8} {results[name].Rps,10:0} req/s   p99 {results[name].P99Ms,7:0.00} ms");
             }
             nginx.Kill(entireProcessTree: true);
+            await bare.DisposeAsync();
             await gateway.DisposeAsync();
             await identity.DisposeAsync();
 
@@ -81,6 +86,7 @@ public static partial class GatewayBenchmark
             var addedP99 = results["gateway"].P99Ms - results["direct"].P99Ms;
             var nginxAddedP99 = results["nginx"].P99Ms - results["direct"].P99Ms;
             Console.WriteLine($"gateway / nginx = {ratio:0.00}x (goal >= 0.7); p99 added over direct: gateway {addedP99:0.00} ms, nginx {nginxAddedP99:0.00} ms (goal < 2 ms)");
+            Console.WriteLine($"bare YARP / nginx = {results["bare_yarp"].Rps / results["nginx"].Rps:0.00}x: the ceiling of any YARP gateway co-located like this one");
             return new BenchResult("gateway", "rps_ratio_to_nginx", Math.Round(ratio, 2), "x", 0.7,
                 "nginx proxying the same service (req/s)", Math.Round(results["nginx"].Rps), Math.Round(ratio, 2),
                 new Dictionary<string, object>
@@ -93,6 +99,7 @@ public static partial class GatewayBenchmark
                     ["nginx_added_p99_ms"] = Math.Round(nginxAddedP99, 2),
                     ["added_p99_goal_ms"] = 2,
                     ["endpoint"] = "GET /api/v1/keys (identity), bearer token validated at the gateway and at identity",
+                    ["bare_yarp_ratio_to_nginx"] = Math.Round(results["bare_yarp"].Rps / results["nginx"].Rps, 2),
                 });
         }
         finally
@@ -139,6 +146,31 @@ public static partial class GatewayBenchmark
                 throw new TimeoutException($"{settings["OTEL_SERVICE_NAME"]} did not become healthy");
             await Task.Delay(100);
         }
+        return new Host(app, address);
+    }
+
+    static async Task<Host> StartBareYarpAsync(Uri identity)
+    {
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Production" });
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        builder.Services.AddReverseProxy().LoadFromMemory(
+            [new Yarp.ReverseProxy.Configuration.RouteConfig
+            {
+                RouteId = "identity",
+                ClusterId = "identity",
+                Match = new() { Path = "/api/v1/identity/{**rest}" },
+                Transforms = [new Dictionary<string, string> { ["PathPattern"] = "/api/v1/{**rest}" }],
+            }],
+            [new Yarp.ReverseProxy.Configuration.ClusterConfig
+            {
+                ClusterId = "identity",
+                Destinations = new Dictionary<string, Yarp.ReverseProxy.Configuration.DestinationConfig> { ["identity"] = new() { Address = identity.ToString() } },
+            }]);
+        var app = builder.Build();
+        app.MapReverseProxy();
+        await app.StartAsync();
+        var address = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
         return new Host(app, address);
     }
 
