@@ -21,7 +21,7 @@ var platform = Service<Projects.DotMac_Platform>("platform", 5101);
 var identity = Service<Projects.DotMac_Identity>("identity", 5102).WithReference(platform);
 platform.WithReference(identity); // identity's JWKS, to validate tokens (fetched on first use, so no WaitFor)
 var services = Service<Projects.DotMac_Services>("services", 5103).WithReference(identity);
-var networking = Service<Projects.DotMac_Networking>("networking", 5104);
+var networking = Service<Projects.DotMac_Networking>("networking", 5104).WithReference(identity);
 var billing = Service<Projects.DotMac_Billing>("billing", 5105).WithReference(identity).WithReference(platform);
 var analytics = Service<Projects.DotMac_Analytics>("analytics", 5106);
 var events = Service<Projects.DotMac_Events>("events", 5107);
