@@ -122,8 +122,10 @@ public sealed class OutboxDispatcher(
         timeout.CancelAfter(_options.SendTimeout);
         try
         {
-            var endpoint = await bus.GetSendEndpoint(row.Destination);
-            await endpoint.Send(new SerializedMessageBody(), new OutboxMessageSendPipe(row, row.Destination), timeout.Token);
+            // WaitAsync as well as the token: a send stuck inside the transport (a broker restart caught at the wrong
+            // moment) must not hang the dispatch loop; the row stays and goes again next round.
+            var endpoint = await bus.GetSendEndpoint(row.Destination).WaitAsync(timeout.Token);
+            await endpoint.Send(new SerializedMessageBody(), new OutboxMessageSendPipe(row, row.Destination), timeout.Token).WaitAsync(timeout.Token);
             return true;
         }
         catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
