@@ -10,7 +10,7 @@ namespace DotMac.ServiceDefaults.Auth;
 /// call for its lifetime, and checking its ES256 signature again each time was the largest single cost of a request
 /// through the gateway (OpenSSL's ECDSA verify; the gateway and the service each paid it). A hit needs the identical
 /// string, so the signature is the one already checked; it is refused from the cache once the token's exp has passed,
-/// and the whole cache is emptied whenever the trusted key set changes (a key withdrawn from identity's JWKS stops
+/// and an entry checked against an earlier key set is never answered (a key withdrawn from identity's JWKS stops
 /// its tokens as soon as the JWKS cache sees it, exactly as without this cache).
 /// </summary>
 public sealed class ValidatedTokenCache(JwksCache keys, TimeProvider time)
@@ -22,10 +22,9 @@ public sealed class ValidatedTokenCache(JwksCache keys, TimeProvider time)
     public const int Capacity = 4_096;
 
     readonly ConcurrentDictionary<string, Entry> _entries = new(StringComparer.Ordinal);
-    readonly Lock _reset = new();
-    IReadOnlyList<SecurityKey>? _generation;
 
-    sealed record Entry(TokenValidationResult Result, DateTime ExpiresUtc);
+    /// <summary>A validated token, with the key set it was checked against: an entry of an older key set is a miss.</summary>
+    sealed record Entry(TokenValidationResult Result, DateTime ExpiresUtc, IReadOnlyList<SecurityKey> Keys);
 
     /// <summary>The key set a validation starting now uses; pass it to <see cref="Add"/>.</summary>
     public IReadOnlyList<SecurityKey> Generation => keys.Current;
@@ -37,22 +36,9 @@ public sealed class ValidatedTokenCache(JwksCache keys, TimeProvider time)
     public bool TryGet(string token, [NotNullWhen(true)] out TokenValidationResult? result)
     {
         result = null;
-        var current = keys.Current;
-        if (!ReferenceEquals(current, Volatile.Read(ref _generation)))
-        {
-            lock (_reset)
-            {
-                if (!ReferenceEquals(current, _generation))
-                {
-                    _entries.Clear();
-                    Volatile.Write(ref _generation, current);
-                }
-            }
-            return false;
-        }
         if (!_entries.TryGetValue(token, out var entry))
             return false;
-        if (time.GetUtcNow().UtcDateTime >= entry.ExpiresUtc)
+        if (!ReferenceEquals(entry.Keys, keys.Current) || time.GetUtcNow().UtcDateTime >= entry.ExpiresUtc)
         {
             _entries.TryRemove(token, out _);
             return false;
@@ -72,11 +58,11 @@ public sealed class ValidatedTokenCache(JwksCache keys, TimeProvider time)
     /// <summary>Remembers a token validated against <paramref name="validatedWith"/>, if that is still the trusted key set.</summary>
     public void Add(string token, IReadOnlyList<SecurityKey> validatedWith, TokenValidationResult result)
     {
-        if (!result.IsValid || result.SecurityToken is null || !ReferenceEquals(validatedWith, Volatile.Read(ref _generation)))
+        if (!result.IsValid || result.SecurityToken is null || !ReferenceEquals(validatedWith, keys.Current))
             return;
         if (_entries.Count >= Capacity)
-            _entries.Clear();
-        _entries[token] = new Entry(result, result.SecurityToken.ValidTo);
+            _entries.Clear(); // also the way entries of retired key sets leave
+        _entries[token] = new Entry(result, result.SecurityToken.ValidTo, validatedWith);
     }
 }
 

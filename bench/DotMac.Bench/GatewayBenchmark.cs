@@ -137,7 +137,7 @@ public static partial class GatewayBenchmark
         app.MapDefaultEndpoints();
         map(app);
         await app.StartAsync();
-        var address = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
+        var address = AddressOf(app);
         using var http = new HttpClient();
         var deadline = DateTime.UtcNow.AddSeconds(60);
         while (!(await http.GetAsync(new Uri(address, "/health"))).IsSuccessStatusCode)
@@ -148,6 +148,9 @@ public static partial class GatewayBenchmark
         }
         return new Host(app, address);
     }
+
+    static Uri AddressOf(WebApplication app) =>
+        new(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
 
     static async Task<Host> StartBareYarpAsync(Uri identity)
     {
@@ -170,8 +173,7 @@ public static partial class GatewayBenchmark
         var app = builder.Build();
         app.MapReverseProxy();
         await app.StartAsync();
-        var address = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
-        return new Host(app, address);
+        return new Host(app, AddressOf(app));
     }
 
     static async Task<string> SuperAdminTokenAsync(Uri identity, string passwordFile)

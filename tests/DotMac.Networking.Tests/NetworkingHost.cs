@@ -3,7 +3,6 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using DotMac.Identity.Tests.Support;
 using DotMac.Identity.Tokens;
-using DotMac.Networking.Apis;
 using DotMac.Networking.Extensions;
 using DotMac.Networking.Features;
 using DotMac.ServiceDefaults;

@@ -13,7 +13,6 @@ namespace DotMac.Networking.Snmp.Transport;
 internal sealed class UdpChannel : IDisposable
 {
     readonly Socket _socket;
-    readonly CancellationTokenSource _stop = new();
     readonly Action<ReadOnlyMemory<byte>, IPEndPoint> _onDatagram;
     readonly Thread _loop;
     int _disposed;
@@ -40,7 +39,7 @@ internal sealed class UdpChannel : IDisposable
             if (bind.AddressFamily == AddressFamily.InterNetworkV6 && bind.Address.Equals(IPAddress.IPv6Any))
                 socket.DualMode = true;
             socket.ReceiveBufferSize = 4 * 1024 * 1024; // bursts of responses while the loop catches up
-            socket.ReceiveTimeout = 500; // the loop looks at its stop flag at least this often
+            socket.ReceiveTimeout = 500; // the loop sees a Dispose at least this often
             socket.Bind(bind);
             return socket;
         }
@@ -84,7 +83,7 @@ internal sealed class UdpChannel : IDisposable
     {
         var buffer = new byte[65536];
         var any = (EndPoint)(_socket.AddressFamily == AddressFamily.InterNetworkV6 ? new IPEndPoint(IPAddress.IPv6Any, 0) : new IPEndPoint(IPAddress.Any, 0));
-        while (!_stop.IsCancellationRequested)
+        while (Volatile.Read(ref _disposed) == 0)
         {
             var from = any;
             int received;
@@ -118,10 +117,8 @@ internal sealed class UdpChannel : IDisposable
     {
         if (Interlocked.Exchange(ref _disposed, 1) == 1)
             return;
-        _stop.Cancel();
         _socket.Dispose();
         if (Thread.CurrentThread != _loop)
             _loop.Join(TimeSpan.FromSeconds(2));
-        _stop.Dispose();
     }
 }
