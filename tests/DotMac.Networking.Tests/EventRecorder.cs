@@ -6,7 +6,8 @@ using MassTransit;
 namespace DotMac.Networking.Tests;
 
 /// <summary>Consumes networking's events from the real broker and keeps them for the test to wait on.</summary>
-public sealed class EventRecorder : IConsumer<DeviceDown>, IConsumer<DeviceUp>, IConsumer<TrapReceived>
+public sealed class EventRecorder : IConsumer<DeviceDown>, IConsumer<DeviceUp>, IConsumer<TrapReceived>,
+    IConsumer<IpAllocated>, IConsumer<IpReleased>
 {
     public static ConcurrentQueue<IIntegrationEvent> Received { get; } = new();
 
@@ -15,6 +16,10 @@ public sealed class EventRecorder : IConsumer<DeviceDown>, IConsumer<DeviceUp>, 
     public Task Consume(ConsumeContext<DeviceUp> context) => Record(context.Message);
 
     public Task Consume(ConsumeContext<TrapReceived> context) => Record(context.Message);
+
+    public Task Consume(ConsumeContext<IpAllocated> context) => Record(context.Message);
+
+    public Task Consume(ConsumeContext<IpReleased> context) => Record(context.Message);
 
     static Task Record(IIntegrationEvent message)
     {

@@ -1,8 +1,5 @@
-using System.Collections.Concurrent;
-using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using DotMac.Identity.Tests.Support;
-using DotMac.Identity.Tokens;
 using DotMac.Networking.Extensions;
 using DotMac.Networking.Features;
 using DotMac.ServiceDefaults;
@@ -20,9 +17,6 @@ namespace DotMac.Networking.Tests;
 /// </summary>
 public sealed class NetworkingHost : IAsyncDisposable
 {
-    static readonly SemaphoreSlim IdentityGate = new(1, 1);
-    static IdentityHost? _identity;
-    readonly ConcurrentDictionary<Guid, string> _tokens = new();
     readonly TestDatabase _database;
     readonly TestVirtualHost _vhost;
     readonly TemporaryFolder _state;
@@ -33,7 +27,10 @@ public sealed class NetworkingHost : IAsyncDisposable
         _vhost = vhost;
         _state = state;
         App = app;
+        _client = new TenantClient(app.Client, "noc_engineer", NocPermissions);
     }
+
+    readonly TenantClient _client;
 
     public LocalApp App { get; }
 
@@ -85,57 +82,24 @@ public sealed class NetworkingHost : IAsyncDisposable
     }
 
     /// <summary>The identity every networking host of this assembly trusts, started on first use.</summary>
-    public static async Task<IdentityHost> IdentityAsync()
-    {
-        await IdentityGate.WaitAsync();
-        try
-        {
-            return _identity ??= await IdentityHost.StartAsync("networking_identity");
-        }
-        finally
-        {
-            IdentityGate.Release();
-        }
-    }
+    public static Task<IdentityHost> IdentityAsync() => TrustedIdentity.HostAsync();
 
-    public static async ValueTask StopIdentityAsync()
-    {
-        if (_identity is { } identity)
-            await identity.DisposeAsync();
-        _identity = null;
-    }
+    public static ValueTask StopIdentityAsync() => TrustedIdentity.StopAsync();
 
     /// <summary>
     /// A token of the real identity for a NOC engineer of the tenant, or for exactly the given permissions (platform
     /// staff: no tenant of their own).
     /// </summary>
-    public static async Task<string> TokenAsync(Guid? tenant, params Permission[] permissions)
-    {
-        var identity = await IdentityAsync();
-        var issuer = identity.App.App.Services.GetRequiredService<AccessTokenIssuer>();
-        Permission[] granted = permissions.Length > 0 ? permissions
-            : [new Permission("network", "read", PermissionScope.Tenant), new Permission("network", "write", PermissionScope.Tenant)];
-        return await issuer.IssueAsync(new TokenSubject(Guid.NewGuid(), CallerKind.Staff, tenant, null, ["noc_engineer"], granted, "standard"),
-            CancellationToken.None);
-    }
+    public static Task<string> TokenAsync(Guid? tenant, params Permission[] permissions) =>
+        TrustedIdentity.TokenAsync(tenant, "noc_engineer", permissions.Length > 0 ? permissions : NocPermissions);
 
-    public async Task<HttpResponseMessage> SendAsync(HttpMethod method, string path, Guid tenant, object? body = null)
-    {
-        var token = _tokens.TryGetValue(tenant, out var known) ? known : _tokens[tenant] = await TokenAsync(tenant);
-        return await SendAsync(method, path, token, body);
-    }
+    static readonly Permission[] NocPermissions = TrustedIdentity.TenantPermissions("network", "read", "write");
 
-    public async Task<HttpResponseMessage> SendAsync(HttpMethod method, string path, string? token, object? body = null, Guid? tenantHeader = null)
-    {
-        using var request = new HttpRequestMessage(method, new Uri(path, UriKind.Relative));
-        if (token is not null)
-            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
-        if (tenantHeader is { } named)
-            request.Headers.Add(TokenClaims.TenantHeader, named.ToString());
-        if (body is not null)
-            request.Content = JsonContent.Create(body);
-        return await App.Client.SendAsync(request);
-    }
+    public Task<HttpResponseMessage> SendAsync(HttpMethod method, string path, Guid tenant, object? body = null,
+        IReadOnlyDictionary<string, string>? headers = null) => _client.SendAsync(method, path, tenant, body, headers);
+
+    public Task<HttpResponseMessage> SendAsync(HttpMethod method, string path, string? token, object? body = null, Guid? tenantHeader = null) =>
+        _client.SendAsync(method, path, token, body, tenantHeader);
 
     public async Task<DeviceResponse> RegisterAsync(Guid tenant, string name, string address, int port, int pollIntervalSeconds = 60, string community = "public")
     {

@@ -7,6 +7,7 @@ using DotMac.Networking.Snmp;
 using DotMac.Networking.Tenancy;
 using DotMac.Networking.Traps;
 using DotMac.Networking.Apis;
+using DotMac.Networking.Ipam;
 using DotMac.ServiceDefaults.Auth;
 using DotMac.ServiceDefaults.Data;
 using DotMac.ServiceDefaults.Messaging;
@@ -31,6 +32,7 @@ internal static class Extensions
         builder.Services.AddSingleton(new CredentialProtector(CredentialKey.Load(builder.Configuration, builder.Environment)));
         builder.Services.AddSingleton(_ => new SnmpClient());
         builder.Services.AddSingleton<NetworkingEvents>();
+        builder.Services.AddScoped<IpamStore>();
         builder.Services.AddSingleton<SampleWriter>();
         builder.Services.AddSingleton<DevicePoller>();
 
@@ -51,6 +53,7 @@ internal static class Extensions
     {
         app.UseServiceAuthentication();
         app.MapDevicesApi();
+        app.MapIpamApi();
         return app;
     }
 }

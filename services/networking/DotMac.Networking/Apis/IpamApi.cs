@@ -1,0 +1,160 @@
+using Dapper;
+using DotMac.Networking.Ipam;
+using DotMac.Networking.Tenancy;
+using DotMac.ServiceDefaults.Auth;
+using DotMac.ServiceDefaults.Problems;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using Npgsql;
+
+namespace DotMac.Networking.Apis;
+
+/// <summary>
+/// IP address management of the caller's tenant:
+/// POST   /api/v1/ip-prefixes                                  a prefix (IPv4 or IPv6) of a site; prefixes never overlap
+/// GET    /api/v1/ip-prefixes?site=&amp;limit=&amp;offset=
+/// GET    /api/v1/ip-prefixes/{id}
+/// DELETE /api/v1/ip-prefixes/{id}                             409 while it has pools
+/// POST   /api/v1/ip-pools                                     a pool inside a prefix (gateway reserved at once)
+/// GET    /api/v1/ip-pools?site=&amp;prefixId=&amp;limit=&amp;offset=       with utilization
+/// GET    /api/v1/ip-pools/{id}                                with utilization
+/// DELETE /api/v1/ip-pools/{id}                                409 while it hands out anything
+/// POST   /api/v1/ip-pools/{id}/allocations                    the next free block; Idempotency-Key or reference
+///                                                             makes a repeat return the same block (200, not 201)
+/// POST   /api/v1/ip-pools/{id}/reservations                   one given block set aside
+/// GET    /api/v1/ip-pools/{id}/allocations?limit=&amp;offset=     allocations and reservations, by address
+/// DELETE /api/v1/ip-pools/{id}/allocations/{allocationId}     release
+/// Reading needs network:read, changing network:write.
+/// </summary>
+internal static class IpamApi
+{
+    const string Resource = "network";
+
+    public static IEndpointRouteBuilder MapIpamApi(this IEndpointRouteBuilder app)
+    {
+        var prefixes = app.MapGroup("/api/v1/ip-prefixes").WithTags("IPAM");
+        prefixes.MapPost("/", CreatePrefixAsync).RequirePermission(Resource, "write");
+        prefixes.MapGet("/", ListPrefixesAsync).RequirePermission(Resource, "read");
+        prefixes.MapGet("/{id:guid}", GetPrefixAsync).RequirePermission(Resource, "read");
+        prefixes.MapDelete("/{id:guid}", DeletePrefixAsync).RequirePermission(Resource, "write");
+
+        var pools = app.MapGroup("/api/v1/ip-pools").WithTags("IPAM");
+        pools.MapPost("/", CreatePoolAsync).RequirePermission(Resource, "write");
+        pools.MapGet("/", ListPoolsAsync).RequirePermission(Resource, "read");
+        pools.MapGet("/{id:guid}", GetPoolAsync).RequirePermission(Resource, "read");
+        pools.MapDelete("/{id:guid}", DeletePoolAsync).RequirePermission(Resource, "write");
+        pools.MapPost("/{id:guid}/allocations", AllocateAsync).RequirePermission(Resource, "write");
+        pools.MapPost("/{id:guid}/reservations", ReserveAsync).RequirePermission(Resource, "write");
+        pools.MapGet("/{id:guid}/allocations", ListAllocationsAsync).RequirePermission(Resource, "read");
+        pools.MapDelete("/{id:guid}/allocations/{allocationId:guid}", ReleaseAsync).RequirePermission(Resource, "write");
+        return app;
+    }
+
+    static async Task<Created<PrefixResponse>> CreatePrefixAsync(CreatePrefixRequest request, ITenantContext tenant, IpamStore ipam, CancellationToken cancellationToken)
+    {
+        var row = await ipam.CreatePrefixAsync(tenant.TenantId, request, cancellationToken);
+        return TypedResults.Created($"/api/v1/ip-prefixes/{row.Id}", PrefixResponse.From(row));
+    }
+
+    static async Task<Ok<Page<PrefixResponse>>> ListPrefixesAsync(ITenantContext tenant, NpgsqlDataSource db, CancellationToken cancellationToken,
+        string? site = null, int limit = 50, int offset = 0)
+    {
+        CheckPage(limit, offset);
+        await using var connection = await db.OpenConnectionAsync(cancellationToken);
+        var parameters = new { tenant.TenantId, Site = site, Limit = limit, Offset = offset };
+        var rows = await connection.QueryAsync<PrefixRow>(new CommandDefinition(IpamSql.ListPrefixes, parameters, cancellationToken: cancellationToken));
+        var total = await connection.ExecuteScalarAsync<long>(new CommandDefinition(IpamSql.CountPrefixes, parameters, cancellationToken: cancellationToken));
+        return TypedResults.Ok(new Page<PrefixResponse>([.. rows.Select(PrefixResponse.From)], total, limit, offset));
+    }
+
+    static async Task<Ok<PrefixResponse>> GetPrefixAsync(Guid id, ITenantContext tenant, NpgsqlDataSource db, CancellationToken cancellationToken)
+    {
+        await using var connection = await db.OpenConnectionAsync(cancellationToken);
+        var row = await connection.QuerySingleOrDefaultAsync<PrefixRow>(new CommandDefinition(IpamSql.GetPrefix, new { tenant.TenantId, Id = id }, cancellationToken: cancellationToken))
+            ?? throw new NotFoundException("IpPrefix", id);
+        return TypedResults.Ok(PrefixResponse.From(row));
+    }
+
+    static async Task<NoContent> DeletePrefixAsync(Guid id, ITenantContext tenant, IpamStore ipam, CancellationToken cancellationToken)
+    {
+        await ipam.DeletePrefixAsync(tenant.TenantId, id, cancellationToken);
+        return TypedResults.NoContent();
+    }
+
+    static async Task<Created<PoolResponse>> CreatePoolAsync(CreatePoolRequest request, ITenantContext tenant, IpamStore ipam, CancellationToken cancellationToken)
+    {
+        var row = await ipam.CreatePoolAsync(tenant.TenantId, request, cancellationToken);
+        return TypedResults.Created($"/api/v1/ip-pools/{row.Id}", await ipam.DescribeAsync(row, cancellationToken));
+    }
+
+    static async Task<Ok<Page<PoolResponse>>> ListPoolsAsync(ITenantContext tenant, NpgsqlDataSource db, IpamStore ipam, CancellationToken cancellationToken,
+        string? site = null, Guid? prefixId = null, int limit = 50, int offset = 0)
+    {
+        CheckPage(limit, offset);
+        List<PoolRow> rows;
+        long total;
+        await using (var connection = await db.OpenConnectionAsync(cancellationToken))
+        {
+            var parameters = new { tenant.TenantId, Site = site, PrefixId = prefixId, Limit = limit, Offset = offset };
+            rows = [.. await connection.QueryAsync<PoolRow>(new CommandDefinition(IpamSql.ListPools, parameters, cancellationToken: cancellationToken))];
+            total = await connection.ExecuteScalarAsync<long>(new CommandDefinition(IpamSql.CountPools, parameters, cancellationToken: cancellationToken));
+        }
+        var items = new List<PoolResponse>(rows.Count);
+        foreach (var row in rows)
+            items.Add(await ipam.DescribeAsync(row, cancellationToken));
+        return TypedResults.Ok(new Page<PoolResponse>(items, total, limit, offset));
+    }
+
+    static async Task<Ok<PoolResponse>> GetPoolAsync(Guid id, ITenantContext tenant, IpamStore ipam, CancellationToken cancellationToken)
+    {
+        var row = await ipam.GetPoolAsync(tenant.TenantId, id, cancellationToken) ?? throw new NotFoundException("IpPool", id);
+        return TypedResults.Ok(await ipam.DescribeAsync(row, cancellationToken));
+    }
+
+    static async Task<NoContent> DeletePoolAsync(Guid id, ITenantContext tenant, IpamStore ipam, CancellationToken cancellationToken)
+    {
+        await ipam.DeletePoolAsync(tenant.TenantId, id, cancellationToken);
+        return TypedResults.NoContent();
+    }
+
+    static async Task<Results<Created<AllocationResponse>, Ok<AllocationResponse>>> AllocateAsync(Guid id, ITenantContext tenant, IpamStore ipam,
+        CancellationToken cancellationToken, [FromHeader(Name = "Idempotency-Key")] string? idempotencyKey = null, AllocateRequest? request = null)
+    {
+        var reference = request?.Reference ?? (string.IsNullOrWhiteSpace(idempotencyKey) ? null : "idempotency-key:" + idempotencyKey.Trim());
+        var (row, created) = await ipam.AllocateAsync(tenant.TenantId, id, reference, request?.Description, cancellationToken);
+        var response = AllocationResponse.From(row);
+        return created ? TypedResults.Created($"/api/v1/ip-pools/{id}/allocations/{row.Id}", response) : TypedResults.Ok(response);
+    }
+
+    static async Task<Created<AllocationResponse>> ReserveAsync(Guid id, ReserveRequest request, ITenantContext tenant, IpamStore ipam, CancellationToken cancellationToken)
+    {
+        var row = await ipam.ReserveAsync(tenant.TenantId, id, request, cancellationToken);
+        return TypedResults.Created($"/api/v1/ip-pools/{id}/allocations/{row.Id}", AllocationResponse.From(row));
+    }
+
+    static async Task<Ok<Page<AllocationResponse>>> ListAllocationsAsync(Guid id, ITenantContext tenant, IpamStore ipam, NpgsqlDataSource db,
+        CancellationToken cancellationToken, int limit = 100, int offset = 0)
+    {
+        CheckPage(limit, offset);
+        var pool = await ipam.GetPoolAsync(tenant.TenantId, id, cancellationToken) ?? throw new NotFoundException("IpPool", id);
+        await using var connection = await db.OpenConnectionAsync(cancellationToken);
+        var rows = await connection.QueryAsync<AllocationRow>(new CommandDefinition(IpamSql.ListAllocations,
+            new { tenant.TenantId, PoolId = id, Limit = limit, Offset = offset }, cancellationToken: cancellationToken));
+        var counts = await connection.QuerySingleAsync<PoolCounts>(new CommandDefinition(IpamSql.PoolCounts, new { tenant.TenantId, PoolId = pool.Id }, cancellationToken: cancellationToken));
+        return TypedResults.Ok(new Page<AllocationResponse>([.. rows.Select(AllocationResponse.From)], counts.Allocated + counts.Reserved, limit, offset));
+    }
+
+    static async Task<NoContent> ReleaseAsync(Guid id, Guid allocationId, ITenantContext tenant, IpamStore ipam, CancellationToken cancellationToken)
+    {
+        await ipam.ReleaseAsync(tenant.TenantId, id, allocationId, cancellationToken);
+        return TypedResults.NoContent();
+    }
+
+    static void CheckPage(int limit, int offset)
+    {
+        if (limit is < 1 or > 500)
+            throw new ValidationFailedException("limit", "Between 1 and 500.");
+        if (offset < 0)
+            throw new ValidationFailedException("offset", "Zero or more.");
+    }
+}
