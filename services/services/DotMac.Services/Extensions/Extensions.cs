@@ -1,5 +1,9 @@
+using DotMac.ServiceDefaults.Auth;
 using DotMac.ServiceDefaults.Data;
 using DotMac.ServiceDefaults.Messaging;
+using DotMac.Services.Apis;
+using DotMac.Services.Plans;
+using MassTransit;
 
 namespace DotMac.Services.Extensions;
 
@@ -7,9 +11,19 @@ internal static class Extensions
 {
     public const string DatabaseName = "services-db";
 
-    public static void AddApplicationServices(this IHostApplicationBuilder builder)
+    public static void AddApplicationServices(this IHostApplicationBuilder builder, Action<IBusRegistrationConfigurator>? configureBus = null)
     {
         builder.AddServiceDatabase(DatabaseName, typeof(Extensions).Assembly);
-        builder.AddServiceBus();
+        builder.AddServiceBus(configureBus);
+        builder.AddServiceAuthentication();
+        builder.Services.AddScoped<PlanCatalog>();
+    }
+
+    /// <summary>Authentication, then every API of services.</summary>
+    public static WebApplication MapApplicationEndpoints(this WebApplication app)
+    {
+        app.UseServiceAuthentication();
+        app.MapPlansApi();
+        return app;
     }
 }
