@@ -78,6 +78,41 @@ public sealed class DbSession(NpgsqlDataSource dataSource, OutboxSignal signal) 
         }
     }
 
+    /// <summary>
+    /// Runs <paramref name="work"/> as a unit that may fail on its own: if it throws, what it wrote (rows and events) is
+    /// undone to a savepoint and the surrounding unit of work goes on (a consumer that turns a refusal into a reply
+    /// event, say). Without a surrounding transaction a failure rolls back everything, as usual.
+    /// </summary>
+    public async Task<T> AttemptAsync<T>(Func<Task<T>> work, CancellationToken cancellationToken = default)
+    {
+        var outer = _depth;
+        var transaction = await BeginAsync(cancellationToken);
+        var events = _outbox.Count;
+        var savepoint = $"dotmac_attempt_{outer}";
+        await transaction.SaveAsync(savepoint, cancellationToken);
+        T result;
+        try
+        {
+            result = await work();
+        }
+        catch
+        {
+            if (outer == 0)
+            {
+                await RollbackAsync();
+                throw;
+            }
+            await transaction.RollbackAsync(savepoint, CancellationToken.None);
+            lock (_outbox)
+                _outbox.RemoveRange(events, _outbox.Count - events);
+            _depth = outer;
+            throw;
+        }
+        await transaction.ReleaseAsync(savepoint, cancellationToken);
+        await CommitAsync(cancellationToken);
+        return result;
+    }
+
     /// <summary>Rolls the whole unit of work back, however deeply nested; events written in it vanish too.</summary>
     public async Task RollbackAsync()
     {

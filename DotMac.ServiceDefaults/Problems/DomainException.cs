@@ -36,3 +36,7 @@ public sealed class ValidationFailedException(IDictionary<string, string[]> erro
     {
     }
 }
+
+/// <summary>A request that cannot be understood as sent (a missing required header, say): 400.</summary>
+public sealed class BadRequestException(string detail, string code = "bad_request")
+    : DomainException("Bad request", detail, StatusCodes.Status400BadRequest, code);

@@ -8,6 +8,7 @@ using DotMac.Networking.Tenancy;
 using DotMac.Networking.Traps;
 using DotMac.Networking.Apis;
 using DotMac.Networking.Ipam;
+using DotMac.Networking.Subscribers;
 using DotMac.ServiceDefaults.Auth;
 using DotMac.ServiceDefaults.Data;
 using DotMac.ServiceDefaults.Messaging;
@@ -22,7 +23,11 @@ internal static class Extensions
     public static void AddApplicationServices(this IHostApplicationBuilder builder, Action<IBusRegistrationConfigurator>? configureBus = null)
     {
         builder.AddServiceDatabase(DatabaseName, typeof(Extensions).Assembly);
-        builder.AddServiceBus(configureBus);
+        builder.AddServiceBus(x =>
+        {
+            x.AddConsumer<ProvisioningConsumer>();
+            configureBus?.Invoke(x);
+        });
         builder.AddServiceAuthentication();
         SqlMapper.AddTypeHandler(new IPAddressTypeHandler());
 
@@ -33,6 +38,7 @@ internal static class Extensions
         builder.Services.AddSingleton(_ => new SnmpClient());
         builder.Services.AddSingleton<NetworkingEvents>();
         builder.Services.AddScoped<IpamStore>();
+        builder.Services.AddScoped<SubscriberProfiles>();
         builder.Services.AddSingleton<SampleWriter>();
         builder.Services.AddSingleton<DevicePoller>();
 
@@ -54,6 +60,7 @@ internal static class Extensions
         app.UseServiceAuthentication();
         app.MapDevicesApi();
         app.MapIpamApi();
+        app.MapSubscribersApi();
         return app;
     }
 }

@@ -3,6 +3,7 @@ using DotMac.ServiceDefaults.Data;
 using DotMac.ServiceDefaults.Messaging;
 using DotMac.Services.Apis;
 using DotMac.Services.Plans;
+using DotMac.Services.Provisioning;
 using MassTransit;
 
 namespace DotMac.Services.Extensions;
@@ -14,9 +15,16 @@ internal static class Extensions
     public static void AddApplicationServices(this IHostApplicationBuilder builder, Action<IBusRegistrationConfigurator>? configureBus = null)
     {
         builder.AddServiceDatabase(DatabaseName, typeof(Extensions).Assembly);
-        builder.AddServiceBus(configureBus);
+        builder.AddServiceBus(x =>
+        {
+            x.AddSagaStateMachine<ProvisioningStateMachine, ProvisioningState>();
+            configureBus?.Invoke(x);
+        });
+        builder.Services.Configure<ProvisioningOptions>(builder.Configuration.GetSection("Provisioning"));
         builder.AddServiceAuthentication();
         builder.Services.AddScoped<PlanCatalog>();
+        builder.Services.AddScoped<ServiceOrders>();
+        builder.Services.AddScoped<ProvisioningRecord>();
     }
 
     /// <summary>Authentication, then every API of services.</summary>
@@ -24,6 +32,7 @@ internal static class Extensions
     {
         app.UseServiceAuthentication();
         app.MapPlansApi();
+        app.MapOrdersApi();
         return app;
     }
 }

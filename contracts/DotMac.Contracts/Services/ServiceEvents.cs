@@ -1,0 +1,41 @@
+namespace DotMac.Contracts.Services;
+
+/// <summary>A service order was accepted; the provisioning saga starts from this.</summary>
+public sealed record ServiceOrderSubmitted(
+    Guid TenantId,
+    Guid OrderId,
+    Guid ServiceId,
+    Guid CustomerId,
+    Guid PlanId,
+    int PlanVersion,
+    Guid PoolId,
+    string Username,
+    DateTimeOffset OccurredAt) : IIntegrationEvent;
+
+/// <summary>Every provisioning step completed: the subscriber is on the network and billed.</summary>
+public sealed record ServiceActivated(
+    Guid TenantId,
+    Guid OrderId,
+    Guid ServiceId,
+    Guid CustomerId,
+    Guid PlanId,
+    int PlanVersion,
+    string Address,
+    Guid SubscriptionId,
+    DateTimeOffset OccurredAt) : IIntegrationEvent;
+
+/// <summary>Provisioning stopped at <paramref name="Step"/>; every completed step was compensated.</summary>
+public sealed record ProvisioningFailed(
+    Guid TenantId,
+    Guid OrderId,
+    Guid ServiceId,
+    Guid CustomerId,
+    string Step,
+    string Reason,
+    DateTimeOffset OccurredAt) : IIntegrationEvent;
+
+public sealed record ServiceSuspended(Guid TenantId, Guid ServiceId, Guid CustomerId, string Reason, DateTimeOffset OccurredAt) : IIntegrationEvent;
+
+public sealed record ServiceResumed(Guid TenantId, Guid ServiceId, Guid CustomerId, DateTimeOffset OccurredAt) : IIntegrationEvent;
+
+public sealed record ServiceTerminated(Guid TenantId, Guid ServiceId, Guid CustomerId, string Reason, DateTimeOffset OccurredAt) : IIntegrationEvent;

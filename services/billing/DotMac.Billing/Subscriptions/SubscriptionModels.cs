@@ -1,0 +1,46 @@
+namespace DotMac.Billing.Subscriptions;
+
+internal sealed class AccountRow
+{
+    public Guid Id { get; init; }
+    public Guid TenantId { get; init; }
+    public Guid CustomerId { get; init; }
+    public string? Currency { get; init; }
+    public string Status { get; init; } = "";
+    public DateTime CreatedAt { get; init; }
+
+    public AccountResponse ToResponse() => new(Id, CustomerId, Currency?.Trim(), Status, new DateTimeOffset(DateTime.SpecifyKind(CreatedAt, DateTimeKind.Utc)));
+}
+
+internal sealed class SubscriptionRow
+{
+    public Guid Id { get; init; }
+    public Guid TenantId { get; init; }
+    public Guid AccountId { get; init; }
+    public Guid CustomerId { get; init; }
+    public Guid OrderId { get; init; }
+    public Guid ServiceId { get; init; }
+    public Guid PlanId { get; init; }
+    public int PlanVersion { get; init; }
+    public string PlanName { get; init; } = "";
+    public decimal Price { get; init; }
+    public string Currency { get; init; } = "";
+    public string BillingPeriod { get; init; } = "";
+    public DateOnly ActivationDate { get; init; }
+    public string Status { get; init; } = "";
+    public DateTime? CancelledAt { get; init; }
+    public string? CancelReason { get; init; }
+    public DateTime CreatedAt { get; init; }
+
+    public SubscriptionResponse ToResponse() => new(Id, AccountId, CustomerId, OrderId, ServiceId, PlanId, PlanVersion, PlanName, Price, Currency.Trim(), BillingPeriod,
+        ActivationDate, Status, CancelledAt is { } c ? new DateTimeOffset(DateTime.SpecifyKind(c, DateTimeKind.Utc)) : null, CancelReason,
+        new DateTimeOffset(DateTime.SpecifyKind(CreatedAt, DateTimeKind.Utc)));
+}
+
+public sealed record AccountResponse(Guid Id, Guid CustomerId, string? Currency, string Status, DateTimeOffset CreatedAt);
+
+public sealed record SubscriptionResponse(Guid Id, Guid AccountId, Guid CustomerId, Guid OrderId, Guid ServiceId, Guid PlanId, int PlanVersion, string PlanName,
+    decimal Price, string Currency, string BillingPeriod, DateOnly ActivationDate, string Status, DateTimeOffset? CancelledAt, string? CancelReason,
+    DateTimeOffset CreatedAt);
+
+public sealed record Page<T>(IReadOnlyList<T> Items, long Total, int Limit, int Offset);

@@ -1,0 +1,100 @@
+using Dapper;
+using DotMac.ServiceDefaults.Auth;
+using DotMac.ServiceDefaults.Problems;
+using DotMac.Services.Plans;
+using DotMac.Services.Provisioning;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using Npgsql;
+
+namespace DotMac.Services.Apis;
+
+/// <summary>
+/// Service orders and the services they provision, for the caller's tenant:
+/// POST /api/v1/service-orders                      accept an order (Idempotency-Key required): 202, provisioning runs
+///                                                  in the background; the same key and body answer the same order
+/// GET  /api/v1/service-orders?status=&amp;customerId=&amp;limit=&amp;offset=
+/// GET  /api/v1/service-orders/{id}                 the order with the saga's progress: steps, times, failure reason
+/// GET  /api/v1/services?status=&amp;customerId=&amp;limit=&amp;offset=
+/// GET  /api/v1/services/{id}
+/// POST /api/v1/services/{id}/suspend|resume|terminate   202; runs through the same event flow
+/// Reading needs services:read, changing services:write.
+/// </summary>
+internal static class OrdersApi
+{
+    const string Resource = "services";
+
+    public static IEndpointRouteBuilder MapOrdersApi(this IEndpointRouteBuilder app)
+    {
+        var orders = app.MapGroup("/api/v1/service-orders").WithTags("Service orders");
+        orders.MapPost("/", SubmitAsync).RequirePermission(Resource, "write");
+        orders.MapGet("/", ListOrdersAsync).RequirePermission(Resource, "read");
+        orders.MapGet("/{id:guid}", GetOrderAsync).RequirePermission(Resource, "read");
+
+        var services = app.MapGroup("/api/v1/services").WithTags("Services");
+        services.MapGet("/", ListServicesAsync).RequirePermission(Resource, "read");
+        services.MapGet("/{id:guid}", GetServiceAsync).RequirePermission(Resource, "read");
+        foreach (var action in new[] { "suspend", "resume", "terminate" })
+            services.MapPost($"/{{id:guid}}/{action}", (Guid id, Caller caller, ServiceOrders orders, CancellationToken cancellationToken, LifecycleRequest? request) =>
+                RequestAsync(id, action, request, caller, orders, cancellationToken)).RequirePermission(Resource, "write");
+        return app;
+    }
+
+    static async Task<Accepted<OrderResponse>> SubmitAsync(CreateOrderRequest request, Caller caller, ServiceOrders orders, CancellationToken cancellationToken,
+        [FromHeader(Name = "Idempotency-Key")] string? idempotencyKey = null)
+    {
+        var (order, _) = await orders.SubmitAsync(caller.TenantId, idempotencyKey, request, cancellationToken);
+        return TypedResults.Accepted($"/api/v1/service-orders/{order.Id}", order.ToResponse());
+    }
+
+    static async Task<Ok<Page<OrderResponse>>> ListOrdersAsync(Caller caller, NpgsqlDataSource db, CancellationToken cancellationToken,
+        string? status = null, Guid? customerId = null, int limit = 50, int offset = 0)
+    {
+        CheckPage(limit, offset);
+        await using var connection = await db.OpenConnectionAsync(cancellationToken);
+        var parameters = new { caller.TenantId, Status = status, CustomerId = customerId, Limit = limit, Offset = offset };
+        var rows = await connection.QueryAsync<OrderRow>(new CommandDefinition(OrderSql.ListOrders, parameters, cancellationToken: cancellationToken));
+        var total = await connection.ExecuteScalarAsync<long>(new CommandDefinition(OrderSql.CountOrders, parameters, cancellationToken: cancellationToken));
+        return TypedResults.Ok(new Page<OrderResponse>([.. rows.Select(r => r.ToResponse())], total, limit, offset));
+    }
+
+    static async Task<Ok<OrderResponse>> GetOrderAsync(Guid id, Caller caller, ServiceOrders orders, CancellationToken cancellationToken)
+    {
+        var order = await orders.GetAsync(caller.TenantId, id, cancellationToken) ?? throw new NotFoundException("ServiceOrder", id);
+        return TypedResults.Ok(order.ToResponse(await orders.StepsAsync(caller.TenantId, id, cancellationToken)));
+    }
+
+    static async Task<Ok<Page<ServiceResponse>>> ListServicesAsync(Caller caller, NpgsqlDataSource db, CancellationToken cancellationToken,
+        string? status = null, Guid? customerId = null, int limit = 50, int offset = 0)
+    {
+        CheckPage(limit, offset);
+        await using var connection = await db.OpenConnectionAsync(cancellationToken);
+        var parameters = new { caller.TenantId, Status = status, CustomerId = customerId, Limit = limit, Offset = offset };
+        var rows = await connection.QueryAsync<InstanceRow>(new CommandDefinition(OrderSql.ListInstances, parameters, cancellationToken: cancellationToken));
+        var total = await connection.ExecuteScalarAsync<long>(new CommandDefinition(OrderSql.CountInstances, parameters, cancellationToken: cancellationToken));
+        return TypedResults.Ok(new Page<ServiceResponse>([.. rows.Select(r => r.ToResponse())], total, limit, offset));
+    }
+
+    static async Task<Ok<ServiceResponse>> GetServiceAsync(Guid id, Caller caller, NpgsqlDataSource db, CancellationToken cancellationToken)
+    {
+        await using var connection = await db.OpenConnectionAsync(cancellationToken);
+        var row = await connection.QuerySingleOrDefaultAsync<InstanceRow>(new CommandDefinition(OrderSql.GetInstance, new { caller.TenantId, Id = id }, cancellationToken: cancellationToken))
+            ?? throw new NotFoundException("Service", id);
+        return TypedResults.Ok(row.ToResponse());
+    }
+
+    static async Task<Accepted<ServiceResponse>> RequestAsync(Guid id, string action, LifecycleRequest? request, Caller caller, ServiceOrders orders,
+        CancellationToken cancellationToken)
+    {
+        var instance = await orders.RequestAsync(caller.TenantId, id, action, request?.Reason, cancellationToken);
+        return TypedResults.Accepted($"/api/v1/services/{id}", instance.ToResponse());
+    }
+
+    static void CheckPage(int limit, int offset)
+    {
+        if (limit is < 1 or > 500)
+            throw new ValidationFailedException("limit", "Between 1 and 500.");
+        if (offset < 0)
+            throw new ValidationFailedException("offset", "Zero or more.");
+    }
+}

@@ -1,0 +1,140 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.RegularExpressions;
+using Dapper;
+using DotMac.Contracts.Services;
+using DotMac.ServiceDefaults.Data;
+using DotMac.ServiceDefaults.Problems;
+using DotMac.Services.Plans;
+using MassTransit;
+using Npgsql;
+
+namespace DotMac.Services.Provisioning;
+
+/// <summary>
+/// Service orders: accepting one (the order, its service instance and ServiceOrderSubmitted commit together; the saga
+/// takes it from there), reading them with their progress, and asking an active service to change its lifecycle.
+/// </summary>
+internal sealed partial class ServiceOrders(DbSession session, IPublishEndpoint publish, PlanCatalog plans, TimeProvider clock)
+{
+    /// <summary>
+    /// Accepts an order once per Idempotency-Key: the same key with the same request returns the first order
+    /// (Created = false); with a different request it is a 422.
+    /// </summary>
+    public async Task<(OrderRow Order, bool Created)> SubmitAsync(Guid tenantId, string? idempotencyKey, CreateOrderRequest request, CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrWhiteSpace(idempotencyKey) || idempotencyKey.Length > 200)
+            throw new BadRequestException("An Idempotency-Key header (1 to 200 characters) is required: it makes a repeated order safe.", "idempotency_key.required");
+        var errors = new Dictionary<string, string[]>();
+        if (request.CustomerId == Guid.Empty)
+            errors["customerId"] = ["The customer's id is required."];
+        if (request.PoolId == Guid.Empty)
+            errors["poolId"] = ["The id of the IP pool the address comes from is required."];
+        if (request.Username is not null && !UsernamePattern().IsMatch(request.Username))
+            errors["username"] = ["3 to 64 characters: lower-case letters, digits, '.', '_', '-' or '@', starting with a letter or digit."];
+        var hash = Hash(request);
+        var existing = await FindByKeyAsync(tenantId, idempotencyKey, cancellationToken);
+        if (existing is not null)
+            return (Same(existing, hash), false);
+        var plan = request.PlanId == Guid.Empty ? null : await plans.GetAsync(tenantId, request.PlanId, cancellationToken);
+        if (plan is null)
+            errors["planId"] = ["No such plan of this tenant."];
+        else if (plan.Status != "active")
+            errors["planId"] = ["The plan is retired: it takes no new orders."];
+        if (errors.Count > 0)
+            throw new ValidationFailedException(errors);
+
+        var orderId = Guid.CreateVersion7();
+        var serviceId = Guid.CreateVersion7();
+        var username = request.Username ?? $"sub-{serviceId.ToString("N")[^12..]}";
+        var values = new
+        {
+            Id = orderId,
+            ServiceId = serviceId,
+            TenantId = tenantId,
+            request.CustomerId,
+            request.PlanId,
+            PlanVersion = plan!.Version,
+            request.PoolId,
+            Username = username,
+            IdempotencyKey = idempotencyKey,
+            RequestHash = hash,
+        };
+        await session.BeginAsync(cancellationToken);
+        try
+        {
+            await session.Connection.ExecuteAsync(new CommandDefinition("savepoint submit", transaction: session.Transaction, cancellationToken: cancellationToken));
+            await session.Connection.ExecuteAsync(new CommandDefinition(OrderSql.InsertInstance, values, session.Transaction, cancellationToken: cancellationToken));
+            await session.Connection.ExecuteAsync(new CommandDefinition(OrderSql.InsertOrder, values, session.Transaction, cancellationToken: cancellationToken));
+        }
+        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation)
+        {
+            await session.Connection.ExecuteAsync(new CommandDefinition("rollback to savepoint submit", transaction: session.Transaction, cancellationToken: cancellationToken));
+            if (e.ConstraintName == "service_instances_live_username_key")
+                throw new ConflictException($"Username '{username}' belongs to another live service of this tenant.", "service.username_taken");
+            // The same key raced us: the other request's order is the answer.
+            await session.CommitAsync(cancellationToken);
+            var raced = await FindByKeyAsync(tenantId, idempotencyKey, cancellationToken)
+                ?? throw new InvalidOperationException("An order key conflicted but its order is not there.", e);
+            return (Same(raced, hash), false);
+        }
+        await publish.Publish(new ServiceOrderSubmitted(tenantId, orderId, serviceId, request.CustomerId, request.PlanId, plan.Version, request.PoolId,
+            username, clock.GetUtcNow()), cancellationToken);
+        await session.CommitAsync(cancellationToken);
+        return ((await GetAsync(tenantId, orderId, cancellationToken))!, true);
+    }
+
+    public async Task<OrderRow?> GetAsync(Guid tenantId, Guid id, CancellationToken cancellationToken)
+    {
+        await session.OpenAsync(cancellationToken);
+        return await session.Connection.QuerySingleOrDefaultAsync<OrderRow>(new CommandDefinition(OrderSql.GetOrder, new { TenantId = tenantId, Id = id },
+            session.Transaction, cancellationToken: cancellationToken));
+    }
+
+    public async Task<IReadOnlyList<OrderStep>> StepsAsync(Guid tenantId, Guid id, CancellationToken cancellationToken)
+    {
+        await session.OpenAsync(cancellationToken);
+        var rows = await session.Connection.QueryAsync<StepRow>(new CommandDefinition(OrderSql.Steps, new { TenantId = tenantId, Id = id },
+            session.Transaction, cancellationToken: cancellationToken));
+        return [.. rows.Select(r => new OrderStep(r.Step, r.Outcome, r.Detail, Times.Utc(r.At)))];
+    }
+
+    /// <summary>Asks the service's saga to suspend, resume or terminate it; 409 if its state does not allow that now.</summary>
+    public async Task<InstanceRow> RequestAsync(Guid tenantId, Guid serviceId, string action, string? reason, CancellationToken cancellationToken)
+    {
+        if (reason is { Length: > 500 })
+            throw new ValidationFailedException("reason", "At most 500 characters.");
+        await session.BeginAsync(cancellationToken);
+        var instance = await session.Connection.QuerySingleOrDefaultAsync<InstanceRow>(new CommandDefinition(OrderSql.GetInstance + " for update of i",
+            new { TenantId = tenantId, Id = serviceId }, session.Transaction, cancellationToken: cancellationToken)) ?? throw new NotFoundException("Service", serviceId);
+        var allowed = action switch
+        {
+            "suspend" => instance.Status == "active",
+            "resume" => instance.Status == "suspended",
+            "terminate" => instance.Status is "active" or "suspended",
+            _ => false,
+        };
+        if (!allowed)
+            throw new ConflictException($"A {instance.Status} service cannot be {action switch { "suspend" => "suspended", "resume" => "resumed", _ => "terminated" }}.",
+                "service.invalid_transition");
+        await publish.Publish(new ServiceLifecycleRequested(tenantId, instance.OrderId, action, reason ?? $"{action} requested by staff"), cancellationToken);
+        await session.CommitAsync(cancellationToken);
+        return instance;
+    }
+
+    async Task<OrderRow?> FindByKeyAsync(Guid tenantId, string key, CancellationToken cancellationToken)
+    {
+        await session.OpenAsync(cancellationToken);
+        return await session.Connection.QuerySingleOrDefaultAsync<OrderRow>(new CommandDefinition(OrderSql.GetOrderByKey, new { TenantId = tenantId, IdempotencyKey = key },
+            session.Transaction, cancellationToken: cancellationToken));
+    }
+
+    static OrderRow Same(OrderRow order, string hash) => order.RequestHash == hash ? order
+        : throw new ValidationFailedException(new Dictionary<string, string[]> { ["Idempotency-Key"] = ["This key was used for a different order."] }, "idempotency_key.reused");
+
+    static string Hash(CreateOrderRequest request) =>
+        Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes($"{request.CustomerId}|{request.PlanId}|{request.PoolId}|{request.Username}")));
+
+    [GeneratedRegex("^[a-z0-9][a-z0-9._@-]{2,63}$")]
+    private static partial Regex UsernamePattern();
+}

@@ -1,0 +1,140 @@
+using System.Collections.Concurrent;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using DotMac.AppHost.Infrastructure;
+using DotMac.Identity.Tests.Support;
+using DotMac.ServiceDefaults.Auth;
+using DotMac.Testing;
+
+namespace DotMac.Services.Tests;
+
+/// <summary>
+/// The four services of provisioning as real processes on one broker, each with its own database: ops (the durable
+/// scheduler), networking, billing and services, trusting the assembly's identity. Any of them can be killed and
+/// started again on the same port with the same database.
+/// </summary>
+public sealed class ProvisioningFleet : IAsyncDisposable
+{
+    static readonly (string Name, string Folder, string Assembly, string Database)[] Members =
+    [
+        ("ops", "services/ops/DotMac.Ops", "DotMac.Ops", "ops-db"),
+        ("networking", "services/networking/DotMac.Networking", "DotMac.Networking", "networking-db"),
+        ("billing", "services/billing/DotMac.Billing", "DotMac.Billing", "billing-db"),
+        ("services", "services/services/DotMac.Services", "DotMac.Services", "services-db"),
+    ];
+
+    /// <summary>What the fleet's callers hold: a tenant admin's grants (every resource of the tenant).</summary>
+    static readonly Permission[] AdminPermissions =
+    [
+        .. TrustedIdentity.TenantPermissions("services", "read", "write"),
+        .. TrustedIdentity.TenantPermissions("network", "read", "write"),
+        .. TrustedIdentity.TenantPermissions("billing", "read", "write"),
+    ];
+
+    readonly ConcurrentDictionary<Guid, Task<string>> _tokens = new();
+    readonly Dictionary<string, ServiceProcess> _running = [];
+    readonly Dictionary<string, int> _ports = [];
+    readonly Dictionary<string, Dictionary<string, string>> _environments = [];
+    readonly Dictionary<string, HttpClient> _clients = [];
+    readonly Dictionary<string, TestDatabase> _databases = [];
+    TestVirtualHost _vhost = null!;
+    TemporaryFolder _state = null!;
+
+    /// <summary>The database of a member ("networking", "billing", ...), to check what it holds.</summary>
+    public string ConnectionString(string service) => _databases[service].ConnectionString;
+
+    public static async Task<ProvisioningFleet> StartAsync(string purpose, TimeSpan stepTimeout)
+    {
+        var fleet = new ProvisioningFleet();
+        fleet._vhost = await TestInfrastructure.CreateVirtualHostAsync(purpose);
+        fleet._state = new TemporaryFolder("dotmac-provisioning");
+        var rabbit = await TestInfrastructure.RabbitMqAsync();
+        var identity = await TrustedIdentity.HostAsync();
+        foreach (var member in Members)
+        {
+            var database = await TestInfrastructure.CreateDatabaseAsync($"{member.Name}_{purpose}");
+            fleet._databases[member.Name] = database;
+            var environment = new Dictionary<string, string>
+            {
+                [$"ConnectionStrings__{member.Database}"] = database.ConnectionString,
+                ["ConnectionStrings__messaging"] = fleet._vhost.ConnectionString,
+                ["ConnectionStrings__messaging-management"] = rabbit.ManagementUri,
+                ["services__identity__http__0"] = identity.Address.ToString(),
+                ["OTEL_SERVICE_NAME"] = member.Name,
+                ["DOTMAC_STATE_DIR"] = fleet._state.Path,
+                ["Networking__Polling__Enabled"] = "false",
+                ["Provisioning__StepTimeout"] = stepTimeout.ToString("c"),
+                ["DotMac__Messaging__RedeliveryIntervals__0"] = "00:00:01",
+                ["DotMac__Messaging__RedeliveryIntervals__1"] = "00:00:03",
+            };
+            fleet._environments[member.Name] = environment;
+            fleet._ports[member.Name] = Ports.FirstFree(46000 + Random.Shared.Next(1000));
+            fleet._clients[member.Name] = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{fleet._ports[member.Name]}"), Timeout = TimeSpan.FromSeconds(30) };
+        }
+        await Task.WhenAll(Members.Select(m => fleet.StartAsync(m.Name)));
+        return fleet;
+    }
+
+    public async Task StartAsync(string name)
+    {
+        var member = Members.Single(m => m.Name == name);
+        var process = ServiceProcess.Start(ServiceProcess.BuiltAssembly(member.Folder, member.Assembly), _environments[name], _ports[name]);
+        lock (_running)
+            _running[name] = process;
+        await process.WaitUntilReadyAsync(TimeSpan.FromSeconds(90));
+    }
+
+    /// <summary>SIGKILL: no shutdown, whatever was in flight is cut.</summary>
+    public async Task KillAsync(string name)
+    {
+        ServiceProcess process;
+        lock (_running)
+        {
+            process = _running[name];
+            _running.Remove(name);
+        }
+        await process.DisposeAsync();
+    }
+
+    public string Tail(string name)
+    {
+        lock (_running)
+            return _running.TryGetValue(name, out var process) ? process.Tail() : "(not running)";
+    }
+
+    public async Task<HttpResponseMessage> SendAsync(string service, HttpMethod method, string path, Guid tenant, object? body = null, string? idempotencyKey = null)
+    {
+        using var request = new HttpRequestMessage(method, new Uri(path, UriKind.Relative));
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer",
+            await _tokens.GetOrAdd(tenant, t => TrustedIdentity.TokenAsync(t, "tenant_admin", AdminPermissions)));
+        if (idempotencyKey is not null)
+            request.Headers.Add("Idempotency-Key", idempotencyKey);
+        if (body is not null)
+            request.Content = JsonContent.Create(body);
+        return await _clients[service].SendAsync(request);
+    }
+
+    /// <summary>Sends and reads a successful answer; fails the test with the problem otherwise.</summary>
+    public async Task<T> CallAsync<T>(string service, HttpMethod method, string path, Guid tenant, object? body = null, string? idempotencyKey = null)
+    {
+        using var response = await SendAsync(service, method, path, tenant, body, idempotencyKey);
+        if (!response.IsSuccessStatusCode)
+            NUnit.Framework.Assert.Fail($"{method} {service}{path}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+        return (await response.Content.ReadFromJsonAsync<T>())!;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        List<ServiceProcess> running;
+        lock (_running)
+            running = [.. _running.Values];
+        foreach (var process in running)
+            await process.DisposeAsync();
+        foreach (var client in _clients.Values)
+            client.Dispose();
+        await _vhost.DisposeAsync();
+        foreach (var database in _databases.Values)
+            await database.DisposeAsync();
+        _state.Dispose();
+    }
+}
