@@ -28,6 +28,8 @@ public abstract class ManagedServer : IAsyncDisposable
     protected string LockPath => Path.Combine(Home, "lock");
     protected string InstanceFile => Path.Combine(Home, "instance.json");
 
+    const int StartAttempts = 3;
+
     protected sealed record InstanceInfo(int Port, int? ManagementPort = null);
 
     protected InstanceInfo? ReadInstance()
@@ -57,16 +59,24 @@ public abstract class ManagedServer : IAsyncDisposable
         }
         else
         {
-            try
+            for (var attempt = 1; ; attempt++)
             {
-                await StartServerAsync(cancellationToken);
-            }
-            catch (Exception)
-            {
-                // Half-started (cancelled, timed out, refused): nobody holds it, so it must not outlive us.
-                if (Leases.Holders().Count == 0)
-                    await StopServerAsync(CancellationToken.None);
-                throw;
+                try
+                {
+                    await StartServerAsync(cancellationToken);
+                    break;
+                }
+                catch (Exception e)
+                {
+                    // Half-started (cancelled, timed out, refused): nobody holds it, so it must not outlive us.
+                    if (Leases.Holders().Count == 0)
+                        await StopServerAsync(CancellationToken.None);
+                    // A port found free can be taken before the server binds it (our ports lie in the kernel's
+                    // ephemeral range, so any outgoing connection may land on one): try again on fresh ports.
+                    if (e is not InfrastructureException || attempt == StartAttempts || cancellationToken.IsCancellationRequested)
+                        throw;
+                    Logger.LogWarning("{Kind} '{Name}' did not start ({Error}); trying again ({Attempt} of {Attempts})", Kind, Name, e.Message, attempt + 1, StartAttempts);
+                }
             }
         }
         Leases.Take();

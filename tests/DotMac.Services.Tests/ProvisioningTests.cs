@@ -19,6 +19,7 @@ public class ProvisioningTests
     static readonly TimeSpan StepTimeout = TimeSpan.FromSeconds(8);
 
     ProvisioningFleet _fleet = null!;
+    FreeRadiusServer _radius = null!;
     readonly Guid _tenant = Guid.NewGuid();
     Guid _plan;
 
@@ -26,11 +27,17 @@ public class ProvisioningTests
     public async Task Start()
     {
         _fleet = await ProvisioningFleet.StartAsync("provisioning", StepTimeout);
+        _radius = await FreeRadiusServer.StartAsync(_fleet.ConnectionString("networking"));
         _plan = (await _fleet.CallAsync<PlanResponse>("services", HttpMethod.Post, "/api/v1/plans", _tenant, new CreatePlanRequest("fibre-100", "Fibre 100", Fibre))).Id;
     }
 
     [OneTimeTearDown]
-    public async Task Stop() => await _fleet.DisposeAsync();
+    public async Task Stop()
+    {
+        if (_radius is not null)
+            await _radius.DisposeAsync();
+        await _fleet.DisposeAsync();
+    }
 
     [Test]
     public async Task An_order_becomes_an_address_a_subscription_and_a_radius_profile()
@@ -61,6 +68,12 @@ public class ProvisioningTests
         Assert.That(replies["Mikrotik-Rate-Limit"], Is.EqualTo("20M/100M 30M/150M 15M/75M 30/30"));
         Assert.That(await RadiusAsync("select value from radreply where username = 'jane.doe' and attribute = 'Framed-IP-Address'"), Is.EqualTo(active.Address));
         Assert.That(await RadiusAsync("select value from radcheck where username = 'jane.doe' and attribute = 'Cleartext-Password'"), Has.Length.EqualTo(16));
+
+        var (code, attributes) = await RadTestAsync(order.Id);
+        Assert.That(code, Is.EqualTo("Access-Accept"), _radius.Output);
+        Assert.That(attributes["Framed-IP-Address"], Is.EqualTo(active.Address));
+        Assert.That(attributes["Mikrotik-Rate-Limit"], Is.EqualTo("20M/100M 30M/150M 15M/75M 30/30"));
+        Assert.That((await _radius.AuthenticateAsync("jane.doe", "not-the-password")).Code, Is.EqualTo("Access-Reject"));
     }
 
     [Test]
@@ -73,6 +86,7 @@ public class ProvisioningTests
             Assert.That(suspend.StatusCode, Is.EqualTo(HttpStatusCode.Accepted));
         await UntilAsync(order.Id, o => o.ServiceStatus == "suspended");
         Assert.That(await RadiusAsync("select value from radcheck where username = 'suspend.me' and attribute = 'Auth-Type'"), Is.EqualTo("Reject"));
+        Assert.That((await RadTestAsync(order.Id)).Code, Is.EqualTo("Access-Reject"));
         using (var again = await _fleet.SendAsync("services", HttpMethod.Post, $"/api/v1/services/{order.ServiceId}/suspend", _tenant))
             Assert.That(again.StatusCode, Is.EqualTo(HttpStatusCode.Conflict));
 
@@ -80,6 +94,29 @@ public class ProvisioningTests
             Assert.That(resume.StatusCode, Is.EqualTo(HttpStatusCode.Accepted));
         await UntilAsync(order.Id, o => o.ServiceStatus == "active");
         Assert.That(await RadiusAsync("select value from radcheck where username = 'suspend.me' and attribute = 'Auth-Type'"), Is.Null);
+        var (code, attributes) = await RadTestAsync(order.Id);
+        Assert.That((code, attributes["Framed-IP-Address"]), Is.EqualTo(("Access-Accept", order.Address)));
+    }
+
+    [Test]
+    public async Task Under_a_walled_garden_policy_a_suspended_subscriber_gets_the_garden_instead_of_a_reject()
+    {
+        var tenant = Guid.NewGuid();
+        var plan = (await _fleet.CallAsync<PlanResponse>("services", HttpMethod.Post, "/api/v1/plans", tenant, new CreatePlanRequest("basic", "Basic", Fibre))).Id;
+        await _fleet.CallAsync<JsonElement>("networking", HttpMethod.Put, "/api/v1/subscriber-policy", tenant,
+            new { suspendedAction = "walled_garden", walledGardenRate = "128k/128k", walledGardenList = "unpaid" });
+        var pool = await PoolAsync("100.65.6.0/24", tenant);
+        var order = await _fleet.CallAsync<OrderResponse>("services", HttpMethod.Post, "/api/v1/service-orders", tenant,
+            new CreateOrderRequest(Guid.NewGuid(), plan, pool, "garden.guest"), Guid.NewGuid().ToString());
+        order = await UntilAsync(order.Id, o => o.Status == "active", tenant: tenant);
+
+        using (var suspend = await _fleet.SendAsync("services", HttpMethod.Post, $"/api/v1/services/{order.ServiceId}/suspend", tenant))
+            Assert.That(suspend.StatusCode, Is.EqualTo(HttpStatusCode.Accepted));
+        await UntilAsync(order.Id, o => o.ServiceStatus == "suspended", tenant: tenant);
+
+        var (code, attributes) = await RadTestAsync(order.Id, tenant);
+        Assert.That(code, Is.EqualTo("Access-Accept"), _radius.Output);
+        Assert.That((attributes["Mikrotik-Rate-Limit"], attributes["Mikrotik-Address-List"]), Is.EqualTo(("128k/128k", "unpaid")));
     }
 
     [Test]
@@ -172,10 +209,16 @@ public class ProvisioningTests
         Assert.That(await RadiusAsync("select username from radcheck where username = 'too.late'"), Is.Null);
     }
 
-    async Task<Guid> PoolAsync(string network)
+    async Task<(string Code, IReadOnlyDictionary<string, string> Attributes)> RadTestAsync(Guid order, Guid? tenant = null)
     {
-        var prefix = await _fleet.CallAsync<JsonElement>("networking", HttpMethod.Post, "/api/v1/ip-prefixes", _tenant, new { prefix = network, site = "pop-1" });
-        var pool = await _fleet.CallAsync<JsonElement>("networking", HttpMethod.Post, "/api/v1/ip-pools", _tenant,
+        var credentials = await _fleet.CallAsync<JsonElement>("networking", HttpMethod.Get, $"/api/v1/subscribers/{order}/credentials", tenant ?? _tenant);
+        return await _radius.AuthenticateAsync(credentials.GetProperty("username").GetString()!, credentials.GetProperty("password").GetString()!);
+    }
+
+    async Task<Guid> PoolAsync(string network, Guid? tenant = null)
+    {
+        var prefix = await _fleet.CallAsync<JsonElement>("networking", HttpMethod.Post, "/api/v1/ip-prefixes", tenant ?? _tenant, new { prefix = network, site = "pop-1" });
+        var pool = await _fleet.CallAsync<JsonElement>("networking", HttpMethod.Post, "/api/v1/ip-pools", tenant ?? _tenant,
             new { name = $"pool-{network}", prefixId = prefix.GetProperty("id").GetGuid(), network });
         return pool.GetProperty("id").GetGuid();
     }
@@ -184,14 +227,15 @@ public class ProvisioningTests
         _fleet.CallAsync<OrderResponse>("services", HttpMethod.Post, "/api/v1/service-orders", _tenant, new CreateOrderRequest(customer, _plan, pool, username),
             Guid.NewGuid().ToString());
 
-    Task<OrderResponse> GetOrderAsync(Guid id) => _fleet.CallAsync<OrderResponse>("services", HttpMethod.Get, $"/api/v1/service-orders/{id}", _tenant);
+    Task<OrderResponse> GetOrderAsync(Guid id, Guid? tenant = null) =>
+        _fleet.CallAsync<OrderResponse>("services", HttpMethod.Get, $"/api/v1/service-orders/{id}", tenant ?? _tenant);
 
-    async Task<OrderResponse> UntilAsync(Guid order, Func<OrderResponse, bool> condition, TimeSpan? timeout = null)
+    async Task<OrderResponse> UntilAsync(Guid order, Func<OrderResponse, bool> condition, TimeSpan? timeout = null, Guid? tenant = null)
     {
         var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(30));
         while (true)
         {
-            var current = await GetOrderAsync(order);
+            var current = await GetOrderAsync(order, tenant);
             if (condition(current))
                 return current;
             if (DateTime.UtcNow > deadline)
