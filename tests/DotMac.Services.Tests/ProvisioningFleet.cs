@@ -9,19 +9,24 @@ using DotMac.Testing;
 namespace DotMac.Services.Tests;
 
 /// <summary>
-/// The four services of provisioning as real processes on one broker, each with its own database: ops (the durable
-/// scheduler), networking, billing and services, trusting the assembly's identity. Any of them can be killed and
-/// started again on the same port with the same database.
+/// The services of provisioning as real processes on one broker, each with its own database: ops (the durable
+/// scheduler), networking, billing and services, trusting the assembly's identity, behind the real gateway: every
+/// call of a test goes through it as a portal's would. Any of them can be killed and started again on the same port
+/// with the same database.
 /// </summary>
 public sealed class ProvisioningFleet : IAsyncDisposable
 {
-    static readonly (string Name, string Folder, string Assembly, string Database)[] Members =
+    static readonly (string Name, string Folder, string Assembly, string? Database)[] Members =
     [
         ("ops", "services/ops/DotMac.Ops", "DotMac.Ops", "ops-db"),
         ("networking", "services/networking/DotMac.Networking", "DotMac.Networking", "networking-db"),
         ("billing", "services/billing/DotMac.Billing", "DotMac.Billing", "billing-db"),
         ("services", "services/services/DotMac.Services", "DotMac.Services", "services-db"),
+        ("gateway", "gateway/DotMac.Gateway", "DotMac.Gateway", null),
     ];
+
+    /// <summary>What the gateway routes to (identity is the assembly's, in-process).</summary>
+    static readonly string[] Routed = ["networking", "billing", "services"];
 
     /// <summary>What the fleet's callers hold: a tenant admin's grants (every resource of the tenant).</summary>
     static readonly Permission[] AdminPermissions =
@@ -35,7 +40,7 @@ public sealed class ProvisioningFleet : IAsyncDisposable
     readonly Dictionary<string, ServiceProcess> _running = [];
     readonly Dictionary<string, int> _ports = [];
     readonly Dictionary<string, Dictionary<string, string>> _environments = [];
-    readonly Dictionary<string, HttpClient> _clients = [];
+    HttpClient _gateway = null!;
     readonly Dictionary<string, TestDatabase> _databases = [];
     TestVirtualHost _vhost = null!;
     TemporaryFolder _state = null!;
@@ -51,12 +56,11 @@ public sealed class ProvisioningFleet : IAsyncDisposable
         var rabbit = await TestInfrastructure.RabbitMqAsync();
         var identity = await TrustedIdentity.HostAsync();
         foreach (var member in Members)
+            fleet._ports[member.Name] = Ports.FirstFree(46000 + Random.Shared.Next(1000));
+        foreach (var member in Members)
         {
-            var database = await TestInfrastructure.CreateDatabaseAsync($"{member.Name}_{purpose}");
-            fleet._databases[member.Name] = database;
             var environment = new Dictionary<string, string>
             {
-                [$"ConnectionStrings__{member.Database}"] = database.ConnectionString,
                 ["ConnectionStrings__messaging"] = fleet._vhost.ConnectionString,
                 ["ConnectionStrings__messaging-management"] = rabbit.ManagementUri,
                 ["services__identity__http__0"] = identity.Address.ToString(),
@@ -66,12 +70,26 @@ public sealed class ProvisioningFleet : IAsyncDisposable
                 ["Provisioning__StepTimeout"] = stepTimeout.ToString("c"),
                 ["DotMac__Messaging__RedeliveryIntervals__0"] = "00:00:01",
                 ["DotMac__Messaging__RedeliveryIntervals__1"] = "00:00:03",
+                // Tests (and the load test) are one busy user: the per-user limit of the standard plan would throttle them.
+                ["Gateway__RateLimits__Plans__standard__PerSecond"] = "10000",
+                ["Gateway__RateLimits__Plans__standard__Burst"] = "20000",
             };
+            if (member.Database is { } name)
+            {
+                var database = await TestInfrastructure.CreateDatabaseAsync($"{member.Name}_{purpose}");
+                fleet._databases[member.Name] = database;
+                environment[$"ConnectionStrings__{name}"] = database.ConnectionString;
+            }
+            else
+            {
+                foreach (var routed in Routed)
+                    environment[$"services__{routed}__http__0"] = $"http://127.0.0.1:{fleet._ports[routed]}";
+            }
             fleet._environments[member.Name] = environment;
-            fleet._ports[member.Name] = Ports.FirstFree(46000 + Random.Shared.Next(1000));
-            fleet._clients[member.Name] = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{fleet._ports[member.Name]}"), Timeout = TimeSpan.FromSeconds(30) };
         }
-        await Task.WhenAll(Members.Select(m => fleet.StartAsync(m.Name)));
+        fleet._gateway = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{fleet._ports["gateway"]}"), Timeout = TimeSpan.FromSeconds(30) };
+        await Task.WhenAll(Members.Where(m => m.Name != "gateway").Select(m => fleet.StartAsync(m.Name)));
+        await fleet.StartAsync("gateway");
         return fleet;
     }
 
@@ -102,16 +120,17 @@ public sealed class ProvisioningFleet : IAsyncDisposable
             return _running.TryGetValue(name, out var process) ? process.Tail() : "(not running)";
     }
 
+    /// <summary>A call of <paramref name="service"/>'s API (its own path, "/api/v1/plans") through the gateway ("/api/v1/services/plans").</summary>
     public async Task<HttpResponseMessage> SendAsync(string service, HttpMethod method, string path, Guid tenant, object? body = null, string? idempotencyKey = null)
     {
-        using var request = new HttpRequestMessage(method, new Uri(path, UriKind.Relative));
+        using var request = new HttpRequestMessage(method, new Uri($"/api/v1/{service}/{path["/api/v1/".Length..]}", UriKind.Relative));
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer",
             await _tokens.GetOrAdd(tenant, t => TrustedIdentity.TokenAsync(t, "tenant_admin", AdminPermissions)));
         if (idempotencyKey is not null)
             request.Headers.Add("Idempotency-Key", idempotencyKey);
         if (body is not null)
             request.Content = JsonContent.Create(body);
-        return await _clients[service].SendAsync(request);
+        return await _gateway.SendAsync(request);
     }
 
     /// <summary>Sends and reads a successful answer; fails the test with the problem otherwise.</summary>
@@ -130,8 +149,7 @@ public sealed class ProvisioningFleet : IAsyncDisposable
             running = [.. _running.Values];
         foreach (var process in running)
             await process.DisposeAsync();
-        foreach (var client in _clients.Values)
-            client.Dispose();
+        _gateway?.Dispose();
         await _vhost.DisposeAsync();
         foreach (var database in _databases.Values)
             await database.DisposeAsync();
