@@ -244,13 +244,14 @@ public class ProvisioningTests
         }
     }
 
-    static async Task EventuallyAsync(Func<Task<bool>> condition, string what)
+    static async Task EventuallyAsync(Func<Task<bool>> condition, string what, TimeSpan? timeout = null)
     {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        var limit = timeout ?? TimeSpan.FromSeconds(30);
+        var deadline = DateTime.UtcNow + limit;
         while (!await condition())
         {
             if (DateTime.UtcNow > deadline)
-                Assert.Fail($"Not within 30 s: {what}");
+                Assert.Fail($"Not within {limit.TotalSeconds} s: {what}");
             await Task.Delay(200);
         }
     }
