@@ -9,6 +9,7 @@ var benchmarks = new Dictionary<string, Func<string[], Task<BenchResult>>>(Strin
     ["ingest"] = IngestBenchmark.RunAsync,
     ["snmp"] = SnmpBenchmark.RunAsync,
     ["gateway"] = GatewayBenchmark.RunAsync,
+    ["provisioning"] = ProvisioningBenchmark.RunAsync,
 };
 
 if (args is ["snmp-simulator", var devices, var interfaces])

@@ -9,7 +9,7 @@ namespace DotMac.Services.Provisioning;
 /// <summary>
 /// The provisioning saga (ARCHITECTURE.md): ServiceOrderSubmitted -> allocate an IP (networking) -> open the subscription
 /// (billing) -> apply the subscriber's RADIUS profile (networking) -> ServiceActivated. Each step has a timeout in the
-/// durable scheduler; a failure or timeout compensates every step done (profile removed, subscription cancelled, IP
+/// durable scheduler (a timeout of a step already answered fires later and is ignored); a failure or timeout compensates every step done (profile removed, subscription cancelled, IP
 /// released) and ends in ProvisioningFailed with the step and reason. A reply that arrives after the saga gave up is
 /// compensated too. An active service is suspended, resumed and terminated through the same flow.
 /// Commands are published (each has one consumer); every handler is idempotent per order.
@@ -61,7 +61,7 @@ public sealed class ProvisioningStateMachine : MassTransitStateMachine<Provision
 
         During(AllocatingIp,
             When(IpAssigned)
-                .Unschedule(StepTimeout)
+                .Then(StepDone)
                 .Then(c => c.Saga.Address = c.Message.Address)
                 .ThenAsync(c => Record(c).StepAsync(c.Saga, IpStep, "completed", c.Message.Address))
                 .ThenAsync(c => Begin(c, SubscriptionStep))
@@ -69,16 +69,16 @@ public sealed class ProvisioningStateMachine : MassTransitStateMachine<Provision
                 .Schedule(StepTimeout, c => new ProvisioningStepTimedOut(c.Saga.CorrelationId, SubscriptionStep))
                 .TransitionTo(OpeningSubscription),
             When(IpFailed)
-                .Unschedule(StepTimeout)
+                .Then(StepDone)
                 .ThenAsync(c => FailAsync(c, IpStep, c.Message.Reason))
                 .TransitionTo(Failed),
-            When(StepTimeout.Received)
+            When(StepTimeout.Received, c => c.Message.Step == c.Saga.Step)
                 .ThenAsync(c => FailAsync(c, IpStep, "networking did not allocate an address in time"))
                 .TransitionTo(Failed));
 
         During(OpeningSubscription,
             When(SubscriptionOpened)
-                .Unschedule(StepTimeout)
+                .Then(StepDone)
                 .Then(c => c.Saga.SubscriptionId = c.Message.SubscriptionId)
                 .ThenAsync(c => Record(c).StepAsync(c.Saga, SubscriptionStep, "completed", c.Message.SubscriptionId.ToString()))
                 .ThenAsync(c => Begin(c, ProfileStep))
@@ -86,16 +86,16 @@ public sealed class ProvisioningStateMachine : MassTransitStateMachine<Provision
                 .Schedule(StepTimeout, c => new ProvisioningStepTimedOut(c.Saga.CorrelationId, ProfileStep))
                 .TransitionTo(ApplyingProfile),
             When(SubscriptionRejected)
-                .Unschedule(StepTimeout)
+                .Then(StepDone)
                 .ThenAsync(c => FailAsync(c, SubscriptionStep, c.Message.Reason))
                 .TransitionTo(Failed),
-            When(StepTimeout.Received)
+            When(StepTimeout.Received, c => c.Message.Step == c.Saga.Step)
                 .ThenAsync(c => FailAsync(c, SubscriptionStep, "billing did not open the subscription in time"))
                 .TransitionTo(Failed));
 
         During(ApplyingProfile,
             When(ProfileApplied)
-                .Unschedule(StepTimeout)
+                .Then(StepDone)
                 .ThenAsync(async c =>
                 {
                     var record = Record(c);
@@ -105,13 +105,12 @@ public sealed class ProvisioningStateMachine : MassTransitStateMachine<Provision
                 })
                 .Publish(c => new ServiceActivated(c.Saga.TenantId, c.Saga.CorrelationId, c.Saga.ServiceId, c.Saga.CustomerId, c.Saga.PlanId,
                     c.Saga.PlanVersion, c.Saga.Address!, c.Saga.SubscriptionId!.Value, DateTimeOffset.UtcNow))
-                .Then(c => c.Saga.Step = null)
                 .TransitionTo(Active),
             When(ProfileFailed)
-                .Unschedule(StepTimeout)
+                .Then(StepDone)
                 .ThenAsync(c => FailAsync(c, ProfileStep, c.Message.Reason))
                 .TransitionTo(Failed),
-            When(StepTimeout.Received)
+            When(StepTimeout.Received, c => c.Message.Step == c.Saga.Step)
                 .ThenAsync(c => FailAsync(c, ProfileStep, "networking did not apply the subscriber profile in time"))
                 .TransitionTo(Failed));
 
@@ -198,6 +197,16 @@ public sealed class ProvisioningStateMachine : MassTransitStateMachine<Provision
     public Event<NetworkAccessChanged> AccessChanged { get; private set; } = null!;
     public Event<ServiceLifecycleRequested> Lifecycle { get; private set; } = null!;
     public Schedule<ProvisioningState, ProvisioningStepTimedOut> StepTimeout { get; private set; } = null!;
+
+    /// <summary>
+    /// The step's reply came: its timeout is forgotten rather than cancelled (a cancellation is one more round trip
+    /// through the scheduler per step). It still fires later and is ignored: its step is no longer the saga's.
+    /// </summary>
+    static void StepDone(BehaviorContext<ProvisioningState> context)
+    {
+        context.Saga.StepTimeoutToken = null;
+        context.Saga.Step = null;
+    }
 
     static ProvisioningRecord Record(BehaviorContext<ProvisioningState> context) => context.GetServiceOrCreateInstance<ProvisioningRecord>();
 
