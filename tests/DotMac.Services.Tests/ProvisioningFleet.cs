@@ -138,7 +138,7 @@ public sealed class ProvisioningFleet : IAsyncDisposable
     {
         using var response = await SendAsync(service, method, path, tenant, body, idempotencyKey);
         if (!response.IsSuccessStatusCode)
-            NUnit.Framework.Assert.Fail($"{method} {service}{path}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+            throw new HttpRequestException($"{method} {service}{path}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
         return (await response.Content.ReadFromJsonAsync<T>())!;
     }
 
