@@ -4,6 +4,7 @@ using Dapper;
 using DotMac.Contracts.Networking;
 using DotMac.Networking.Ipam;
 using Npgsql;
+using DotMac.ServiceDefaults.Http;
 using NUnit.Framework;
 
 namespace DotMac.Networking.Tests;

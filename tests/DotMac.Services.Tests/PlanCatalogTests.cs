@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using DotMac.Identity.Tests.Support;
 using DotMac.Services.Plans;
+using DotMac.ServiceDefaults.Http;
 using NUnit.Framework;
 
 namespace DotMac.Services.Tests;

@@ -1,6 +1,7 @@
 using Dapper;
 using DotMac.Billing.Subscriptions;
 using DotMac.ServiceDefaults.Auth;
+using DotMac.ServiceDefaults.Http;
 using DotMac.ServiceDefaults.Problems;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Npgsql;
@@ -28,7 +29,7 @@ internal static class SubscriptionsApi
     static async Task<Ok<Page<AccountResponse>>> AccountsAsync(Caller caller, NpgsqlDataSource db, CancellationToken cancellationToken,
         Guid? customerId = null, int limit = 50, int offset = 0)
     {
-        CheckPage(limit, offset);
+        OffsetPaging.Validate(limit, offset);
         await using var connection = await db.OpenConnectionAsync(cancellationToken);
         var parameters = new { caller.TenantId, CustomerId = customerId, Limit = limit, Offset = offset };
         var rows = await connection.QueryAsync<AccountRow>(new CommandDefinition(SubscriptionSql.ListAccounts, parameters, cancellationToken: cancellationToken));
@@ -39,7 +40,7 @@ internal static class SubscriptionsApi
     static async Task<Ok<Page<SubscriptionResponse>>> ListAsync(Caller caller, NpgsqlDataSource db, CancellationToken cancellationToken,
         Guid? customerId = null, string? status = null, int limit = 50, int offset = 0)
     {
-        CheckPage(limit, offset);
+        OffsetPaging.Validate(limit, offset);
         if (status is not null and not ("active" or "cancelled"))
             throw new ValidationFailedException("status", "active or cancelled.");
         await using var connection = await db.OpenConnectionAsync(cancellationToken);
@@ -57,11 +58,4 @@ internal static class SubscriptionsApi
         return TypedResults.Ok(row.ToResponse());
     }
 
-    static void CheckPage(int limit, int offset)
-    {
-        if (limit is < 1 or > 500)
-            throw new ValidationFailedException("limit", "Between 1 and 500.");
-        if (offset < 0)
-            throw new ValidationFailedException("offset", "Zero or more.");
-    }
 }

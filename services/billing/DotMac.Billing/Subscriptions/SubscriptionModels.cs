@@ -42,5 +42,3 @@ public sealed record AccountResponse(Guid Id, Guid CustomerId, string? Currency,
 public sealed record SubscriptionResponse(Guid Id, Guid AccountId, Guid CustomerId, Guid OrderId, Guid ServiceId, Guid PlanId, int PlanVersion, string PlanName,
     decimal Price, string Currency, string BillingPeriod, DateOnly ActivationDate, string Status, DateTimeOffset? CancelledAt, string? CancelReason,
     DateTimeOffset CreatedAt);
-
-public sealed record Page<T>(IReadOnlyList<T> Items, long Total, int Limit, int Offset);

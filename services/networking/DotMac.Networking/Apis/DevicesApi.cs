@@ -6,6 +6,7 @@ using DotMac.Networking.Security;
 using DotMac.Networking.Snmp;
 using DotMac.Networking.Tenancy;
 using DotMac.ServiceDefaults.Auth;
+using DotMac.ServiceDefaults.Http;
 using DotMac.ServiceDefaults.Problems;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
@@ -52,10 +53,7 @@ internal static class DevicesApi
 
     static async Task<Ok<DevicePage>> ListAsync(ITenantContext tenant, NpgsqlDataSource db, CancellationToken cancellationToken, int limit = 50, int offset = 0)
     {
-        if (limit is < 1 or > 500)
-            throw new ValidationFailedException("limit", "Between 1 and 500.");
-        if (offset < 0)
-            throw new ValidationFailedException("offset", "Zero or more.");
+        OffsetPaging.Validate(limit, offset);
         await using var connection = await db.OpenConnectionAsync(cancellationToken);
         var rows = await connection.QueryAsync<DeviceRow>(new CommandDefinition(DeviceSql.List, new { tenant.TenantId, Limit = limit, Offset = offset }, cancellationToken: cancellationToken));
         var total = await connection.ExecuteScalarAsync<long>(new CommandDefinition(DeviceSql.Count, new { tenant.TenantId }, cancellationToken: cancellationToken));

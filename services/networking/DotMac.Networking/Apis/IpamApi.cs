@@ -2,6 +2,7 @@ using Dapper;
 using DotMac.Networking.Ipam;
 using DotMac.Networking.Tenancy;
 using DotMac.ServiceDefaults.Auth;
+using DotMac.ServiceDefaults.Http;
 using DotMac.ServiceDefaults.Problems;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
@@ -59,7 +60,7 @@ internal static class IpamApi
     static async Task<Ok<Page<PrefixResponse>>> ListPrefixesAsync(ITenantContext tenant, NpgsqlDataSource db, CancellationToken cancellationToken,
         string? site = null, int limit = 50, int offset = 0)
     {
-        CheckPage(limit, offset);
+        OffsetPaging.Validate(limit, offset);
         await using var connection = await db.OpenConnectionAsync(cancellationToken);
         var parameters = new { tenant.TenantId, Site = site, Limit = limit, Offset = offset };
         var rows = await connection.QueryAsync<PrefixRow>(new CommandDefinition(IpamSql.ListPrefixes, parameters, cancellationToken: cancellationToken));
@@ -90,7 +91,7 @@ internal static class IpamApi
     static async Task<Ok<Page<PoolResponse>>> ListPoolsAsync(ITenantContext tenant, NpgsqlDataSource db, IpamStore ipam, CancellationToken cancellationToken,
         string? site = null, Guid? prefixId = null, int limit = 50, int offset = 0)
     {
-        CheckPage(limit, offset);
+        OffsetPaging.Validate(limit, offset);
         List<PoolRow> rows;
         long total;
         await using (var connection = await db.OpenConnectionAsync(cancellationToken))
@@ -135,7 +136,7 @@ internal static class IpamApi
     static async Task<Ok<Page<AllocationResponse>>> ListAllocationsAsync(Guid id, ITenantContext tenant, IpamStore ipam, NpgsqlDataSource db,
         CancellationToken cancellationToken, int limit = 100, int offset = 0)
     {
-        CheckPage(limit, offset);
+        OffsetPaging.Validate(limit, offset);
         var pool = await ipam.GetPoolAsync(tenant.TenantId, id, cancellationToken) ?? throw new NotFoundException("IpPool", id);
         await using var connection = await db.OpenConnectionAsync(cancellationToken);
         var rows = await connection.QueryAsync<AllocationRow>(new CommandDefinition(IpamSql.ListAllocations,
@@ -150,11 +151,4 @@ internal static class IpamApi
         return TypedResults.NoContent();
     }
 
-    static void CheckPage(int limit, int offset)
-    {
-        if (limit is < 1 or > 500)
-            throw new ValidationFailedException("limit", "Between 1 and 500.");
-        if (offset < 0)
-            throw new ValidationFailedException("offset", "Zero or more.");
-    }
 }

@@ -2,6 +2,7 @@ using Dapper;
 using DotMac.Networking.Subscribers;
 using DotMac.Networking.Tenancy;
 using DotMac.ServiceDefaults.Auth;
+using DotMac.ServiceDefaults.Http;
 using DotMac.ServiceDefaults.Problems;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Npgsql;
@@ -31,19 +32,16 @@ internal static class SubscribersApi
         return app;
     }
 
-    static async Task<Ok<SubscriberPage>> ListAsync(ITenantContext tenant, NpgsqlDataSource db, SubscriberProfiles profiles, CancellationToken cancellationToken,
+    static async Task<Ok<Page<SubscriberResponse>>> ListAsync(ITenantContext tenant, NpgsqlDataSource db, SubscriberProfiles profiles, CancellationToken cancellationToken,
         string? username = null, int limit = 50, int offset = 0)
     {
-        if (limit is < 1 or > 500)
-            throw new ValidationFailedException("limit", "Between 1 and 500.");
-        if (offset < 0)
-            throw new ValidationFailedException("offset", "Zero or more.");
+        OffsetPaging.Validate(limit, offset);
         await using var connection = await db.OpenConnectionAsync(cancellationToken);
         var parameters = new { tenant.TenantId, Username = username, Limit = limit, Offset = offset };
         var rows = await connection.QueryAsync<SubscriberRow>(new CommandDefinition(SubscriberSql.List, parameters, cancellationToken: cancellationToken));
         var total = await connection.ExecuteScalarAsync<long>(new CommandDefinition(SubscriberSql.Count, parameters, cancellationToken: cancellationToken));
         var policy = await profiles.PolicyAsync(tenant.TenantId, cancellationToken);
-        return TypedResults.Ok(new SubscriberPage([.. rows.Select(r => Describe(r, policy))], total, limit, offset));
+        return TypedResults.Ok(new Page<SubscriberResponse>([.. rows.Select(r => Describe(r, policy))], total, limit, offset));
     }
 
     static async Task<Ok<SubscriberResponse>> GetAsync(Guid id, ITenantContext tenant, SubscriberProfiles profiles, NpgsqlDataSource db, CancellationToken cancellationToken)

@@ -44,5 +44,3 @@ public sealed record AllocationResponse(Guid Id, Guid PoolId, string Address, st
     // PostgreSQL prints a cidr /32 or /128 with its length; a single address reads better without it.
     static bool IsHostRoute(string cidr) => cidr.EndsWith("/32", StringComparison.Ordinal) && !cidr.Contains(':') || cidr.EndsWith("/128", StringComparison.Ordinal);
 }
-
-public sealed record Page<T>(IReadOnlyList<T> Items, long Total, int Limit, int Offset);

@@ -28,5 +28,3 @@ public sealed record SubscriberResponse(Guid Id, Guid ServiceId, string Username
 public sealed record SubscriberCredentials(string Username, string Password);
 
 public sealed record RadiusAttribute(string Attribute, string Op, string Value);
-
-public sealed record SubscriberPage(IReadOnlyList<SubscriberResponse> Items, long Total, int Limit, int Offset);

@@ -1,5 +1,6 @@
 using Dapper;
 using DotMac.ServiceDefaults.Auth;
+using DotMac.ServiceDefaults.Http;
 using DotMac.ServiceDefaults.Problems;
 using DotMac.Services.Plans;
 using DotMac.Services.Provisioning;
@@ -50,7 +51,7 @@ internal static class OrdersApi
     static async Task<Ok<Page<OrderResponse>>> ListOrdersAsync(Caller caller, NpgsqlDataSource db, CancellationToken cancellationToken,
         string? status = null, Guid? customerId = null, int limit = 50, int offset = 0)
     {
-        CheckPage(limit, offset);
+        OffsetPaging.Validate(limit, offset);
         await using var connection = await db.OpenConnectionAsync(cancellationToken);
         var parameters = new { caller.TenantId, Status = status, CustomerId = customerId, Limit = limit, Offset = offset };
         var rows = await connection.QueryAsync<OrderRow>(new CommandDefinition(OrderSql.ListOrders, parameters, cancellationToken: cancellationToken));
@@ -67,7 +68,7 @@ internal static class OrdersApi
     static async Task<Ok<Page<ServiceResponse>>> ListServicesAsync(Caller caller, NpgsqlDataSource db, CancellationToken cancellationToken,
         string? status = null, Guid? customerId = null, int limit = 50, int offset = 0)
     {
-        CheckPage(limit, offset);
+        OffsetPaging.Validate(limit, offset);
         await using var connection = await db.OpenConnectionAsync(cancellationToken);
         var parameters = new { caller.TenantId, Status = status, CustomerId = customerId, Limit = limit, Offset = offset };
         var rows = await connection.QueryAsync<InstanceRow>(new CommandDefinition(OrderSql.ListInstances, parameters, cancellationToken: cancellationToken));
@@ -90,11 +91,4 @@ internal static class OrdersApi
         return TypedResults.Accepted($"/api/v1/services/{id}", instance.ToResponse());
     }
 
-    static void CheckPage(int limit, int offset)
-    {
-        if (limit is < 1 or > 500)
-            throw new ValidationFailedException("limit", "Between 1 and 500.");
-        if (offset < 0)
-            throw new ValidationFailedException("offset", "Zero or more.");
-    }
 }

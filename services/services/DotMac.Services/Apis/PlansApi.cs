@@ -1,4 +1,5 @@
 using DotMac.ServiceDefaults.Auth;
+using DotMac.ServiceDefaults.Http;
 using DotMac.ServiceDefaults.Problems;
 using DotMac.Services.Plans;
 using Microsoft.AspNetCore.Http.HttpResults;

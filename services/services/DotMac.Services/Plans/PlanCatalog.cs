@@ -1,6 +1,7 @@
 using System.Text.RegularExpressions;
 using Dapper;
 using DotMac.ServiceDefaults.Data;
+using DotMac.ServiceDefaults.Http;
 using DotMac.ServiceDefaults.Problems;
 using Npgsql;
 
@@ -90,10 +91,7 @@ internal sealed partial class PlanCatalog(DbSession session)
     {
         if (status is not null and not ("active" or "retired"))
             throw new ValidationFailedException("status", "active or retired.");
-        if (limit is < 1 or > 500)
-            throw new ValidationFailedException("limit", "Between 1 and 500.");
-        if (offset < 0)
-            throw new ValidationFailedException("offset", "Zero or more.");
+        OffsetPaging.Validate(limit, offset);
         await session.OpenAsync(cancellationToken);
         var parameters = new { TenantId = tenantId, Status = status, Limit = limit, Offset = offset };
         var rows = await session.Connection.QueryAsync<PlanRow>(Command(PlanSql.List, parameters, cancellationToken));

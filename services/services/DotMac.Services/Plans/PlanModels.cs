@@ -24,8 +24,6 @@ public sealed record PlanVersionResponse(int Version, PlanTerms Terms, DateTimeO
 
 public sealed record PlanResponse(Guid Id, string Code, string Name, string Status, int Version, PlanTerms Terms, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt);
 
-public sealed record Page<T>(IReadOnlyList<T> Items, long Total, int Limit, int Offset);
-
 internal sealed class PlanRow
 {
     public Guid Id { get; init; }
@@ -52,9 +50,7 @@ internal sealed class PlanRow
     public PlanTerms Terms => new(DownloadMbps, UploadMbps, Price, Currency.Trim(), BillingPeriod, BurstDownloadMbps, BurstUploadMbps, BurstSeconds,
         DataCapGb, FairUseDownloadMbps, FairUseUploadMbps);
 
-    public PlanResponse ToResponse() => new(Id, Code, Name, Status, Version, Terms, Utc(CreatedAt), Utc(UpdatedAt));
+    public PlanResponse ToResponse() => new(Id, Code, Name, Status, Version, Terms, Times.Utc(CreatedAt), Times.Utc(UpdatedAt));
 
-    public PlanVersionResponse ToVersionResponse() => new(Version, Terms, Utc(VersionCreatedAt));
-
-    static DateTimeOffset Utc(DateTime value) => new(DateTime.SpecifyKind(value, DateTimeKind.Utc));
+    public PlanVersionResponse ToVersionResponse() => new(Version, Terms, Times.Utc(VersionCreatedAt));
 }

@@ -100,10 +100,3 @@ internal sealed class InstanceRow
     public ServiceResponse ToResponse() => new(Id, OrderId, CustomerId, PlanId, PlanVersion, PoolId, Username, Address, SubscriptionId, Status, StatusReason,
         Times.Utc(ActivatedAt), Times.Utc(SuspendedAt), Times.Utc(TerminatedAt), Times.Utc(CreatedAt));
 }
-
-internal static class Times
-{
-    public static DateTimeOffset Utc(DateTime value) => new(DateTime.SpecifyKind(value, DateTimeKind.Utc));
-
-    public static DateTimeOffset? Utc(DateTime? value) => value is { } v ? Utc(v) : null;
-}

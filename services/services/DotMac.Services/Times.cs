@@ -1,0 +1,9 @@
+namespace DotMac.Services;
+
+/// <summary>PostgreSQL timestamptz values read by Dapper come as DateTime in UTC; the APIs answer DateTimeOffset.</summary>
+internal static class Times
+{
+    public static DateTimeOffset Utc(DateTime value) => new(DateTime.SpecifyKind(value, DateTimeKind.Utc));
+
+    public static DateTimeOffset? Utc(DateTime? value) => value is { } v ? Utc(v) : null;
+}
