@@ -55,8 +55,11 @@ public sealed class ProvisioningFleet : IAsyncDisposable
         fleet._state = new TemporaryFolder("dotmac-provisioning");
         var rabbit = await TestInfrastructure.RabbitMqAsync();
         var identity = await TrustedIdentity.HostAsync();
+        // Below the kernel's ephemeral range (32768-60999): a killed member's port must still be free when it restarts,
+        // and an outgoing connection of any process could otherwise take it in between.
+        var next = 26000 + Random.Shared.Next(6000);
         foreach (var member in Members)
-            fleet._ports[member.Name] = Ports.FirstFree(46000 + Random.Shared.Next(1000));
+            next = (fleet._ports[member.Name] = Ports.FirstFree(next)) + 1;
         foreach (var member in Members)
         {
             var environment = new Dictionary<string, string>

@@ -183,8 +183,9 @@ public class ProvisioningTests
         try
         {
             waiting = await OrderAsync(Guid.NewGuid(), pool, "patient");
+            await UntilAsync(waiting.Id, o => o.Steps!.Any(s => s is { Step: ProvisioningStateMachine.IpStep, Outcome: "started" }));
             await Task.Delay(TimeSpan.FromSeconds(1));
-            Assert.That((await GetOrderAsync(waiting.Id)).Status, Is.EqualTo("provisioning"));
+            Assert.That((await GetOrderAsync(waiting.Id)).Status, Is.EqualTo("provisioning"), "waiting for networking");
         }
         finally
         {

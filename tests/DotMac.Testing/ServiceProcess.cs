@@ -37,7 +37,8 @@ public sealed class ServiceProcess : IAsyncDisposable
 
     public static ServiceProcess Start(string assembly, IReadOnlyDictionary<string, string> environment, int? port = null)
     {
-        var address = new Uri($"http://127.0.0.1:{port ?? Ports.FirstFree(47000 + Random.Shared.Next(2000))}");
+        // Below the kernel's ephemeral range, so a port given up by a killed process is still free for its restart.
+        var address = new Uri($"http://127.0.0.1:{port ?? Ports.FirstFree(20000 + Random.Shared.Next(6000))}");
         var start = new ProcessStartInfo("dotnet")
         {
             RedirectStandardOutput = true,
