@@ -2,10 +2,8 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net;
 using System.Text.Json;
-using Dapper;
 using DotMac.Services.Plans;
 using DotMac.Services.Provisioning;
-using Npgsql;
 using NUnit.Framework;
 
 namespace DotMac.Services.Tests;
@@ -35,7 +33,7 @@ public class ProvisioningChaosTests
     public async Task A_thousand_orders_in_flight_while_services_networking_and_billing_are_killed_all_end_active_or_failed_with_nothing_leaked()
     {
         const int Orders = 1000;
-        var pool = await PoolAsync("100.66.0.0/22");
+        var pool = await _fleet.PoolAsync(_tenant, "100.66.0.0/22", "load");
         var submitted = new ConcurrentBag<Guid>();
         var clock = Stopwatch.StartNew();
         var next = -1;
@@ -77,63 +75,29 @@ public class ProvisioningChaosTests
         await Task.WhenAll(Task.WhenAll(Enumerable.Range(0, 16).Select(_ => SubmitAsync())), ChaosAsync());
         Assert.That(submitted.Distinct().Count(), Is.EqualTo(Orders));
 
-        await EventuallyAsync(async () => await ScalarAsync<long>("services",
+        await ProvisioningFleet.EventuallyAsync(async () => await _fleet.ScalarAsync<long>("services",
             "select count(*) from service_orders where status in ('active', 'failed') and username like 'load-%'") == Orders,
             "every order active or failed", TimeSpan.FromMinutes(4));
         // Compensations and late replies are messages too: let them land before counting what is held.
-        var active = await ScalarAsync<long>("services", "select count(*) from service_orders where status = 'active' and username like 'load-%'");
-        var failedWithoutReason = await ScalarAsync<long>("services",
+        var active = await _fleet.ScalarAsync<long>("services", "select count(*) from service_orders where status = 'active' and username like 'load-%'");
+        var failedWithoutReason = await _fleet.ScalarAsync<long>("services",
             "select count(*) from service_orders where status = 'failed' and username like 'load-%' and (failure_reason is null or failed_step is null)");
-        await EventuallyAsync(async () => await AllocatedAsync(pool) == active && await ScalarAsync<long>("networking",
-            "select count(*) from subscribers where username like 'load-%'") == active && await ScalarAsync<long>("billing",
+        await ProvisioningFleet.EventuallyAsync(async () => await _fleet.ScalarAsync<long>("networking", "select count(*) from ip_allocations where pool_id = @pool", new { pool }) == active && await _fleet.ScalarAsync<long>("networking",
+            "select count(*) from subscribers where username like 'load-%'") == active && await _fleet.ScalarAsync<long>("billing",
             "select count(*) from subscriptions where status = 'active' and plan_id = @plan", new { plan = _plan }) == active,
             "exactly the active orders hold an address, a RADIUS profile and an active subscription", TimeSpan.FromMinutes(2));
 
-        var reasons = await QueryAsync<string>("services",
+        var reasons = await _fleet.QueryAsync<string>("services",
             "select failed_step || ': ' || failure_reason || ' (' || count(*) || ')' from service_orders where status = 'failed' and username like 'load-%' group by failed_step, failure_reason order by 1");
         TestContext.Progress.WriteLine($"settled in {clock.Elapsed.TotalSeconds:0.0} s; {active} of {Orders} active, {Orders - active} failed: {string.Join("; ", reasons)}");
         Assert.That(failedWithoutReason, Is.Zero);
         Assert.That(active, Is.GreaterThan(Orders / 2), "most orders complete despite the kills");
-        Assert.That(await ScalarAsync<long>("networking", "select count(distinct address) from ip_allocations where pool_id = @pool", new { pool }), Is.EqualTo(active));
-        Assert.That(await ScalarAsync<long>("billing",
+        Assert.That(await _fleet.ScalarAsync<long>("networking", "select count(distinct address) from ip_allocations where pool_id = @pool", new { pool }), Is.EqualTo(active));
+        Assert.That(await _fleet.ScalarAsync<long>("billing",
             "select count(*) from (select order_id from subscriptions group by order_id having count(*) > 1) twice"), Is.Zero);
-        var activeOrders = (await QueryAsync<Guid>("services", "select id from service_orders where status = 'active' and username like 'load-%'")).ToHashSet();
-        var holders = (await QueryAsync<string>("networking", "select reference from ip_allocations where pool_id = @pool", new { pool }))
+        var activeOrders = (await _fleet.QueryAsync<Guid>("services", "select id from service_orders where status = 'active' and username like 'load-%'")).ToHashSet();
+        var holders = (await _fleet.QueryAsync<string>("networking", "select reference from ip_allocations where pool_id = @pool", new { pool }))
             .Select(r => Guid.Parse(r["service-order:".Length..])).ToHashSet();
         Assert.That(holders.SetEquals(activeOrders), Is.True, "addresses are held by exactly the active orders");
-    }
-
-    async Task<Guid> PoolAsync(string network)
-    {
-        var prefix = await _fleet.CallAsync<JsonElement>("networking", HttpMethod.Post, "/api/v1/ip-prefixes", _tenant, new { prefix = network });
-        var pool = await _fleet.CallAsync<JsonElement>("networking", HttpMethod.Post, "/api/v1/ip-pools", _tenant,
-            new { name = "load", prefixId = prefix.GetProperty("id").GetGuid(), network });
-        return pool.GetProperty("id").GetGuid();
-    }
-
-    async Task<long> AllocatedAsync(Guid pool) =>
-        await ScalarAsync<long>("networking", "select count(*) from ip_allocations where pool_id = @pool", new { pool });
-
-    static async Task EventuallyAsync(Func<Task<bool>> condition, string what, TimeSpan timeout)
-    {
-        var deadline = DateTime.UtcNow + timeout;
-        while (!await condition())
-        {
-            if (DateTime.UtcNow > deadline)
-                Assert.Fail($"Not within {timeout.TotalSeconds} s: {what}");
-            await Task.Delay(250);
-        }
-    }
-
-    async Task<T> ScalarAsync<T>(string service, string sql, object? parameters = null)
-    {
-        await using var connection = new NpgsqlConnection(_fleet.ConnectionString(service));
-        return (await connection.ExecuteScalarAsync<T>(sql, parameters))!;
-    }
-
-    async Task<IEnumerable<T>> QueryAsync<T>(string service, string sql, object? parameters = null)
-    {
-        await using var connection = new NpgsqlConnection(_fleet.ConnectionString(service));
-        return await connection.QueryAsync<T>(sql, parameters);
     }
 }

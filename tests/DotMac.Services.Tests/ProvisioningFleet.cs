@@ -1,10 +1,11 @@
-using System.Collections.Concurrent;
-using System.Net.Http.Headers;
 using System.Net.Http.Json;
+using System.Text.Json;
+using Dapper;
 using DotMac.AppHost.Infrastructure;
 using DotMac.Identity.Tests.Support;
 using DotMac.ServiceDefaults.Auth;
 using DotMac.Testing;
+using Npgsql;
 
 namespace DotMac.Services.Tests;
 
@@ -36,11 +37,11 @@ public sealed class ProvisioningFleet : IAsyncDisposable
         .. TrustedIdentity.TenantPermissions("billing", "read", "write"),
     ];
 
-    readonly ConcurrentDictionary<Guid, Task<string>> _tokens = new();
     readonly Dictionary<string, ServiceProcess> _running = [];
     readonly Dictionary<string, int> _ports = [];
     readonly Dictionary<string, Dictionary<string, string>> _environments = [];
     HttpClient _gateway = null!;
+    TenantClient _client = null!;
     readonly Dictionary<string, TestDatabase> _databases = [];
     TestVirtualHost _vhost = null!;
     TemporaryFolder _state = null!;
@@ -91,6 +92,7 @@ public sealed class ProvisioningFleet : IAsyncDisposable
             fleet._environments[member.Name] = environment;
         }
         fleet._gateway = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{fleet._ports["gateway"]}"), Timeout = TimeSpan.FromSeconds(30) };
+        fleet._client = new TenantClient(fleet._gateway, "tenant_admin", AdminPermissions);
         await Task.WhenAll(Members.Where(m => m.Name != "gateway").Select(m => fleet.StartAsync(m.Name)));
         await fleet.StartAsync("gateway");
         return fleet;
@@ -124,17 +126,9 @@ public sealed class ProvisioningFleet : IAsyncDisposable
     }
 
     /// <summary>A call of <paramref name="service"/>'s API (its own path, "/api/v1/plans") through the gateway ("/api/v1/services/plans").</summary>
-    public async Task<HttpResponseMessage> SendAsync(string service, HttpMethod method, string path, Guid tenant, object? body = null, string? idempotencyKey = null)
-    {
-        using var request = new HttpRequestMessage(method, new Uri($"/api/v1/{service}/{path["/api/v1/".Length..]}", UriKind.Relative));
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer",
-            await _tokens.GetOrAdd(tenant, t => TrustedIdentity.TokenAsync(t, "tenant_admin", AdminPermissions)));
-        if (idempotencyKey is not null)
-            request.Headers.Add("Idempotency-Key", idempotencyKey);
-        if (body is not null)
-            request.Content = JsonContent.Create(body);
-        return await _gateway.SendAsync(request);
-    }
+    public Task<HttpResponseMessage> SendAsync(string service, HttpMethod method, string path, Guid tenant, object? body = null, string? idempotencyKey = null) =>
+        _client.SendAsync(method, $"/api/v1/{service}/{path["/api/v1/".Length..]}", tenant, body,
+            idempotencyKey is null ? null : new Dictionary<string, string> { ["Idempotency-Key"] = idempotencyKey });
 
     /// <summary>Sends and reads a successful answer; fails the test with the problem otherwise.</summary>
     public async Task<T> CallAsync<T>(string service, HttpMethod method, string path, Guid tenant, object? body = null, string? idempotencyKey = null)
@@ -143,6 +137,41 @@ public sealed class ProvisioningFleet : IAsyncDisposable
         if (!response.IsSuccessStatusCode)
             throw new HttpRequestException($"{method} {service}{path}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
         return (await response.Content.ReadFromJsonAsync<T>())!;
+    }
+
+    /// <summary>A prefix and a pool of the same network in networking (through the gateway); the pool's id.</summary>
+    public async Task<Guid> PoolAsync(Guid tenant, string network, string? name = null)
+    {
+        var prefix = await CallAsync<JsonElement>("networking", HttpMethod.Post, "/api/v1/ip-prefixes", tenant, new { prefix = network, site = "pop-1" });
+        var pool = await CallAsync<JsonElement>("networking", HttpMethod.Post, "/api/v1/ip-pools", tenant,
+            new { name = name ?? $"pool-{network}", prefixId = prefix.GetProperty("id").GetGuid(), network });
+        return pool.GetProperty("id").GetGuid();
+    }
+
+    /// <summary>What a member's database holds, read directly (to check what no API shows, like leaks).</summary>
+    public async Task<T> ScalarAsync<T>(string service, string sql, object? parameters = null)
+    {
+        await using var connection = new NpgsqlConnection(ConnectionString(service));
+        return (await connection.ExecuteScalarAsync<T>(sql, parameters))!;
+    }
+
+    public async Task<IReadOnlyList<T>> QueryAsync<T>(string service, string sql, object? parameters = null)
+    {
+        await using var connection = new NpgsqlConnection(ConnectionString(service));
+        return [.. await connection.QueryAsync<T>(sql, parameters)];
+    }
+
+    /// <summary>Polls until <paramref name="condition"/> holds; throws with <paramref name="what"/> if it does not in time.</summary>
+    public static async Task EventuallyAsync(Func<Task<bool>> condition, string what, TimeSpan? timeout = null)
+    {
+        var limit = timeout ?? TimeSpan.FromSeconds(30);
+        var deadline = DateTime.UtcNow + limit;
+        while (!await condition())
+        {
+            if (DateTime.UtcNow > deadline)
+                throw new TimeoutException($"Not within {limit.TotalSeconds} s: {what}");
+            await Task.Delay(200);
+        }
     }
 
     public async ValueTask DisposeAsync()

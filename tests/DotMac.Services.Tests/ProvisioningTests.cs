@@ -1,10 +1,8 @@
 using System.Diagnostics;
 using System.Net;
 using System.Text.Json;
-using Dapper;
 using DotMac.Services.Plans;
 using DotMac.Services.Provisioning;
-using Npgsql;
 using NUnit.Framework;
 
 namespace DotMac.Services.Tests;
@@ -216,13 +214,7 @@ public class ProvisioningTests
         return await _radius.AuthenticateAsync(credentials.GetProperty("username").GetString()!, credentials.GetProperty("password").GetString()!);
     }
 
-    async Task<Guid> PoolAsync(string network, Guid? tenant = null)
-    {
-        var prefix = await _fleet.CallAsync<JsonElement>("networking", HttpMethod.Post, "/api/v1/ip-prefixes", tenant ?? _tenant, new { prefix = network, site = "pop-1" });
-        var pool = await _fleet.CallAsync<JsonElement>("networking", HttpMethod.Post, "/api/v1/ip-pools", tenant ?? _tenant,
-            new { name = $"pool-{network}", prefixId = prefix.GetProperty("id").GetGuid(), network });
-        return pool.GetProperty("id").GetGuid();
-    }
+    Task<Guid> PoolAsync(string network, Guid? tenant = null) => _fleet.PoolAsync(tenant ?? _tenant, network);
 
     Task<OrderResponse> OrderAsync(Guid customer, Guid pool, string? username = null) =>
         _fleet.CallAsync<OrderResponse>("services", HttpMethod.Post, "/api/v1/service-orders", _tenant, new CreateOrderRequest(customer, _plan, pool, username),
@@ -245,33 +237,12 @@ public class ProvisioningTests
         }
     }
 
-    static async Task EventuallyAsync(Func<Task<bool>> condition, string what, TimeSpan? timeout = null)
-    {
-        var limit = timeout ?? TimeSpan.FromSeconds(30);
-        var deadline = DateTime.UtcNow + limit;
-        while (!await condition())
-        {
-            if (DateTime.UtcNow > deadline)
-                Assert.Fail($"Not within {limit.TotalSeconds} s: {what}");
-            await Task.Delay(200);
-        }
-    }
+    static Task EventuallyAsync(Func<Task<bool>> condition, string what) => ProvisioningFleet.EventuallyAsync(condition, what);
 
-    async Task<long> AllocatedAsync(Guid pool)
-    {
-        await using var connection = new NpgsqlConnection(_fleet.ConnectionString("networking"));
-        return await connection.ExecuteScalarAsync<long>("select count(*) from ip_allocations where pool_id = @pool", new { pool });
-    }
+    Task<long> AllocatedAsync(Guid pool) => _fleet.ScalarAsync<long>("networking", "select count(*) from ip_allocations where pool_id = @pool", new { pool });
 
-    async Task<string?> RadiusAsync(string sql)
-    {
-        await using var connection = new NpgsqlConnection(_fleet.ConnectionString("networking"));
-        return await connection.ExecuteScalarAsync<string?>(sql);
-    }
+    Task<string?> RadiusAsync(string sql) => _fleet.ScalarAsync<string?>("networking", sql);
 
-    async Task<string?> SubscriptionStatusAsync(Guid customer)
-    {
-        await using var connection = new NpgsqlConnection(_fleet.ConnectionString("billing"));
-        return await connection.ExecuteScalarAsync<string?>("select status from subscriptions where customer_id = @customer", new { customer });
-    }
+    Task<string?> SubscriptionStatusAsync(Guid customer) =>
+        _fleet.ScalarAsync<string?>("billing", "select status from subscriptions where customer_id = @customer", new { customer });
 }

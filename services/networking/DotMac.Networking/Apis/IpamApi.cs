@@ -85,31 +85,24 @@ internal static class IpamApi
     static async Task<Created<PoolResponse>> CreatePoolAsync(CreatePoolRequest request, ITenantContext tenant, IpamStore ipam, CancellationToken cancellationToken)
     {
         var row = await ipam.CreatePoolAsync(tenant.TenantId, request, cancellationToken);
-        return TypedResults.Created($"/api/v1/ip-pools/{row.Id}", await ipam.DescribeAsync(row, cancellationToken));
+        return TypedResults.Created($"/api/v1/ip-pools/{row.Id}", IpamStore.Describe(row));
     }
 
-    static async Task<Ok<Page<PoolResponse>>> ListPoolsAsync(ITenantContext tenant, NpgsqlDataSource db, IpamStore ipam, CancellationToken cancellationToken,
+    static async Task<Ok<Page<PoolResponse>>> ListPoolsAsync(ITenantContext tenant, NpgsqlDataSource db, CancellationToken cancellationToken,
         string? site = null, Guid? prefixId = null, int limit = 50, int offset = 0)
     {
         OffsetPaging.Validate(limit, offset);
-        List<PoolRow> rows;
-        long total;
-        await using (var connection = await db.OpenConnectionAsync(cancellationToken))
-        {
-            var parameters = new { tenant.TenantId, Site = site, PrefixId = prefixId, Limit = limit, Offset = offset };
-            rows = [.. await connection.QueryAsync<PoolRow>(new CommandDefinition(IpamSql.ListPools, parameters, cancellationToken: cancellationToken))];
-            total = await connection.ExecuteScalarAsync<long>(new CommandDefinition(IpamSql.CountPools, parameters, cancellationToken: cancellationToken));
-        }
-        var items = new List<PoolResponse>(rows.Count);
-        foreach (var row in rows)
-            items.Add(await ipam.DescribeAsync(row, cancellationToken));
-        return TypedResults.Ok(new Page<PoolResponse>(items, total, limit, offset));
+        await using var connection = await db.OpenConnectionAsync(cancellationToken);
+        var parameters = new { tenant.TenantId, Site = site, PrefixId = prefixId, Limit = limit, Offset = offset };
+        var rows = await connection.QueryAsync<PoolRow>(new CommandDefinition(IpamSql.ListPools, parameters, cancellationToken: cancellationToken));
+        var total = await connection.ExecuteScalarAsync<long>(new CommandDefinition(IpamSql.CountPools, parameters, cancellationToken: cancellationToken));
+        return TypedResults.Ok(new Page<PoolResponse>([.. rows.Select(IpamStore.Describe)], total, limit, offset));
     }
 
     static async Task<Ok<PoolResponse>> GetPoolAsync(Guid id, ITenantContext tenant, IpamStore ipam, CancellationToken cancellationToken)
     {
         var row = await ipam.GetPoolAsync(tenant.TenantId, id, cancellationToken) ?? throw new NotFoundException("IpPool", id);
-        return TypedResults.Ok(await ipam.DescribeAsync(row, cancellationToken));
+        return TypedResults.Ok(IpamStore.Describe(row));
     }
 
     static async Task<NoContent> DeletePoolAsync(Guid id, ITenantContext tenant, IpamStore ipam, CancellationToken cancellationToken)
@@ -133,16 +126,16 @@ internal static class IpamApi
         return TypedResults.Created($"/api/v1/ip-pools/{id}/allocations/{row.Id}", AllocationResponse.From(row));
     }
 
-    static async Task<Ok<Page<AllocationResponse>>> ListAllocationsAsync(Guid id, ITenantContext tenant, IpamStore ipam, NpgsqlDataSource db,
+    static async Task<Ok<Page<AllocationResponse>>> ListAllocationsAsync(Guid id, ITenantContext tenant, NpgsqlDataSource db,
         CancellationToken cancellationToken, int limit = 100, int offset = 0)
     {
         OffsetPaging.Validate(limit, offset);
-        var pool = await ipam.GetPoolAsync(tenant.TenantId, id, cancellationToken) ?? throw new NotFoundException("IpPool", id);
         await using var connection = await db.OpenConnectionAsync(cancellationToken);
+        var pool = await connection.QuerySingleOrDefaultAsync<PoolRow>(new CommandDefinition(IpamSql.GetPool, new { tenant.TenantId, Id = id }, cancellationToken: cancellationToken))
+            ?? throw new NotFoundException("IpPool", id);
         var rows = await connection.QueryAsync<AllocationRow>(new CommandDefinition(IpamSql.ListAllocations,
             new { tenant.TenantId, PoolId = id, Limit = limit, Offset = offset }, cancellationToken: cancellationToken));
-        var counts = await connection.QuerySingleAsync<PoolCounts>(new CommandDefinition(IpamSql.PoolCounts, new { tenant.TenantId, PoolId = pool.Id }, cancellationToken: cancellationToken));
-        return TypedResults.Ok(new Page<AllocationResponse>([.. rows.Select(AllocationResponse.From)], counts.Allocated + counts.Reserved, limit, offset));
+        return TypedResults.Ok(new Page<AllocationResponse>([.. rows.Select(AllocationResponse.From)], pool.Allocated + pool.Reserved, limit, offset));
     }
 
     static async Task<NoContent> ReleaseAsync(Guid id, Guid allocationId, ITenantContext tenant, IpamStore ipam, CancellationToken cancellationToken)

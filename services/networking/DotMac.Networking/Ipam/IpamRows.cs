@@ -24,6 +24,10 @@ internal sealed class PoolRow
     public DateTime CreatedAt { get; init; }
     public string? Site { get; init; }
 
+    /// <summary>Blocks handed out and set aside (read with the pool by GetPool/ListPools; 0 when it was only locked).</summary>
+    public long Allocated { get; init; }
+    public long Reserved { get; init; }
+
     public PoolLayout Layout => PoolLayout.Create(Network, AssignLength);
 }
 
@@ -38,10 +42,4 @@ internal sealed class AllocationRow
     public string? Reference { get; init; }
     public string? Description { get; init; }
     public DateTime CreatedAt { get; init; }
-}
-
-internal sealed class PoolCounts
-{
-    public long Allocated { get; init; }
-    public long Reserved { get; init; }
 }

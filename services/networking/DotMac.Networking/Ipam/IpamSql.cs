@@ -39,6 +39,13 @@ internal static class IpamSql
         p.description, p.next_hint, p.created_at, x.site
         """;
 
+    /// <summary>A pool with what it hands out, for reading (never on the allocation path, which only locks).</summary>
+    const string DescribedPoolColumns = $"""
+        {PoolColumns},
+        (select count(*) from ip_allocations a where a.pool_id = p.id and a.kind = 'allocated') as allocated,
+        (select count(*) from ip_allocations a where a.pool_id = p.id and a.kind = 'reserved') as reserved
+        """;
+
     const string PoolFrom = "from ip_pools p join ip_prefixes x on x.id = p.prefix_id";
 
     public const string InsertPool = """
@@ -48,13 +55,13 @@ internal static class IpamSql
 
     public const string OverlappingPool = "select name from ip_pools where tenant_id = @TenantId and network && @Network::cidr limit 1";
 
-    public const string GetPool = $"select {PoolColumns} {PoolFrom} where p.tenant_id = @TenantId and p.id = @Id";
+    public const string GetPool = $"select {DescribedPoolColumns} {PoolFrom} where p.tenant_id = @TenantId and p.id = @Id";
 
     /// <summary>The pool, locked until commit: allocations from one pool happen one at a time.</summary>
     public const string LockPool = $"select {PoolColumns} {PoolFrom} where p.tenant_id = @TenantId and p.id = @Id for update of p";
 
     public const string ListPools = $"""
-        select {PoolColumns} {PoolFrom}
+        select {DescribedPoolColumns} {PoolFrom}
         where p.tenant_id = @TenantId and (@Site::text is null or x.site = @Site) and (@PrefixId::uuid is null or p.prefix_id = @PrefixId)
         order by p.name limit @Limit offset @Offset
         """;
@@ -62,11 +69,6 @@ internal static class IpamSql
     public const string CountPools = """
         select count(*) from ip_pools p join ip_prefixes x on x.id = p.prefix_id
         where p.tenant_id = @TenantId and (@Site::text is null or x.site = @Site) and (@PrefixId::uuid is null or p.prefix_id = @PrefixId)
-        """;
-
-    public const string PoolCounts = """
-        select count(*) filter (where kind = 'allocated') as allocated, count(*) filter (where kind = 'reserved') as reserved
-        from ip_allocations where tenant_id = @TenantId and pool_id = @PoolId
         """;
 
     public const string PoolHasAllocations = """

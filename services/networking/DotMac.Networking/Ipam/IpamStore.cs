@@ -85,7 +85,8 @@ internal sealed class IpamStore(DbSession session, IPublishEndpoint publish, Tim
         await LockPlanAsync(tenantId, cancellationToken);
         var prefix = await session.Connection.QuerySingleOrDefaultAsync<PrefixRow>(Command(IpamSql.GetPrefix, new { TenantId = tenantId, Id = request.PrefixId }, cancellationToken))
             ?? throw new ValidationFailedException("prefixId", "No such prefix of this tenant.");
-        if (!IPNetwork.Parse(prefix.Prefix).Contains(layout!.Network.BaseAddress) || layout.Network.PrefixLength < IPNetwork.Parse(prefix.Prefix).PrefixLength)
+        var container = IPNetwork.Parse(prefix.Prefix);
+        if (!container.Contains(layout!.Network.BaseAddress) || layout.Network.PrefixLength < container.PrefixLength)
             throw new ValidationFailedException("network", $"The pool must lie inside its prefix {prefix.Prefix}.");
         var network = layout.Network.ToString();
         var overlapping = await session.Connection.ExecuteScalarAsync<string?>(Command(IpamSql.OverlappingPool, new { TenantId = tenantId, Network = network }, cancellationToken));
@@ -136,15 +137,13 @@ internal sealed class IpamStore(DbSession session, IPublishEndpoint publish, Tim
         return await session.Connection.QuerySingleOrDefaultAsync<PoolRow>(Command(IpamSql.GetPool, new { TenantId = tenantId, Id = id }, cancellationToken));
     }
 
-    public async Task<PoolResponse> DescribeAsync(PoolRow pool, CancellationToken cancellationToken)
+    public static PoolResponse Describe(PoolRow pool)
     {
-        await session.OpenAsync(cancellationToken);
-        var counts = await session.Connection.QuerySingleAsync<PoolCounts>(Command(IpamSql.PoolCounts, new { pool.TenantId, PoolId = pool.Id }, cancellationToken));
         var layout = pool.Layout;
         var size = (decimal)layout.Usable;
-        var used = counts.Allocated + counts.Reserved;
+        var used = pool.Allocated + pool.Reserved;
         return new PoolResponse(pool.Id, pool.Name, pool.PrefixId, pool.Site, pool.Network, layout.IsV4 ? 4 : 6, pool.AssignLength, pool.Gateway,
-            pool.Description, new PoolUtilization(size, counts.Allocated, counts.Reserved, size - used, size == 0 ? 100 : Math.Round((double)(used / size) * 100, 4)),
+            pool.Description, new PoolUtilization(size, pool.Allocated, pool.Reserved, size - used, size == 0 ? 100 : Math.Round((double)(used / size) * 100, 4)),
             new DateTimeOffset(DateTime.SpecifyKind(pool.CreatedAt, DateTimeKind.Utc)));
     }
 
