@@ -49,7 +49,10 @@ public sealed class ProvisioningFleet : IAsyncDisposable
     /// <summary>The database of a member ("networking", "billing", ...), to check what it holds.</summary>
     public string ConnectionString(string service) => _databases[service].ConnectionString;
 
-    public static async Task<ProvisioningFleet> StartAsync(string purpose, TimeSpan stepTimeout)
+    /// <summary>The gateway, for calls with a token of a test's own (a customer's, another tenant's clerk).</summary>
+    public HttpClient Gateway => _gateway;
+
+    public static async Task<ProvisioningFleet> StartAsync(string purpose, TimeSpan stepTimeout, IReadOnlyDictionary<string, string>? settings = null)
     {
         var fleet = new ProvisioningFleet();
         fleet._vhost = await TestInfrastructure.CreateVirtualHostAsync(purpose);
@@ -78,6 +81,8 @@ public sealed class ProvisioningFleet : IAsyncDisposable
                 ["Gateway__RateLimits__Plans__standard__PerSecond"] = "10000",
                 ["Gateway__RateLimits__Plans__standard__Burst"] = "20000",
             };
+            foreach (var (key, value) in settings ?? new Dictionary<string, string>())
+                environment[key] = value;
             if (member.Database is { } name)
             {
                 var database = await TestInfrastructure.CreateDatabaseAsync($"{member.Name}_{purpose}");

@@ -1,6 +1,7 @@
 using Dapper;
 using DotMac.Contracts.Identity;
 using DotMac.Contracts.Provisioning;
+using DotMac.Contracts.Services;
 using DotMac.ServiceDefaults.Data;
 using MassTransit;
 
@@ -14,7 +15,9 @@ namespace DotMac.Billing.Subscriptions;
 internal sealed class SubscriptionConsumers(DbSession session, TimeProvider clock) :
     IConsumer<CustomerCreated>,
     IConsumer<OpenSubscriptionCommand>,
-    IConsumer<CancelSubscriptionCommand>
+    IConsumer<CancelSubscriptionCommand>,
+    IConsumer<ServiceSuspended>,
+    IConsumer<ServiceResumed>
 {
     public async Task Consume(ConsumeContext<CustomerCreated> context)
     {
@@ -62,14 +65,35 @@ internal sealed class SubscriptionConsumers(DbSession session, TimeProvider cloc
             ActivationDate = m.ActivationDate.ToDateTime(TimeOnly.MinValue),
         }, context);
         var opened = await session.Connection.QuerySingleAsync<SubscriptionRow>(Command(SubscriptionSql.OfOrder, new { m.TenantId, m.OrderId }, context));
+        await SubscriptionCharges.ActivateAsync(session.Connection, session.Transaction!, opened, context.CancellationToken);
         await session.CommitAsync(context.CancellationToken);
         await Reply(context, opened);
     }
 
     public async Task Consume(ConsumeContext<CancelSubscriptionCommand> context)
     {
+        var m = context.Message;
         await session.BeginAsync(context.CancellationToken);
-        await Execute(SubscriptionSql.Cancel, new { context.Message.TenantId, context.Message.OrderId, context.Message.Reason }, context);
+        var subscription = await session.Connection.QuerySingleOrDefaultAsync<SubscriptionRow>(Command(SubscriptionSql.OfOrderForUpdate, new { m.TenantId, m.OrderId }, context));
+        if (subscription is { Status: "active" })
+        {
+            var tenant = await Tenants.TenantBilling.GetAsync(session.Connection, session.Transaction, m.TenantId, context.CancellationToken);
+            var endedOn = tenant.LocalDate(clock.GetUtcNow());
+            await Execute(SubscriptionSql.Cancel, new { m.TenantId, m.OrderId, m.Reason, EndedOn = endedOn }, context);
+            await SubscriptionCharges.EndAsync(session.Connection, session.Transaction!, subscription, endedOn, context.CancellationToken);
+        }
+        await session.CommitAsync(context.CancellationToken);
+    }
+
+    /// <summary>Whether a suspended subscription is still invoiced is the tenant's invoice_suspended; the cycle reads this flag.</summary>
+    public Task Consume(ConsumeContext<ServiceSuspended> context) => SetSuspendedAsync(context, context.Message.TenantId, context.Message.ServiceId, true);
+
+    public Task Consume(ConsumeContext<ServiceResumed> context) => SetSuspendedAsync(context, context.Message.TenantId, context.Message.ServiceId, false);
+
+    async Task SetSuspendedAsync(ConsumeContext context, Guid tenantId, Guid serviceId, bool suspended)
+    {
+        await session.BeginAsync(context.CancellationToken);
+        await Execute(SubscriptionSql.SetSuspended, new { TenantId = tenantId, ServiceId = serviceId, Suspended = suspended }, context);
         await session.CommitAsync(context.CancellationToken);
     }
 

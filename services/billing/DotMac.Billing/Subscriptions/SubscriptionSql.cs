@@ -7,7 +7,7 @@ internal static class SubscriptionSql
         on conflict (tenant_id, customer_id) do nothing
         """;
 
-    const string AccountColumns = "id, tenant_id, customer_id, currency, status, created_at";
+    const string AccountColumns = "id, tenant_id, customer_id, currency, status, credit_balance, created_at";
 
     public const string AccountOfCustomer = $"select {AccountColumns} from billing_accounts where tenant_id = @TenantId and customer_id = @CustomerId";
 
@@ -24,7 +24,7 @@ internal static class SubscriptionSql
 
     const string Columns = """
         id, tenant_id, account_id, customer_id, order_id, service_id, plan_id, plan_version, plan_name, price, currency, billing_period,
-        activation_date, status, cancelled_at, cancel_reason, created_at
+        activation_date, status, billed_through, suspended, ended_on, cancelled_at, cancel_reason, created_at
         """;
 
     public const string Insert = $"""
@@ -50,7 +50,19 @@ internal static class SubscriptionSql
         """;
 
     public const string Cancel = """
-        update subscriptions set status = 'cancelled', cancelled_at = now(), cancel_reason = @Reason, updated_at = now()
+        update subscriptions set status = 'cancelled', cancelled_at = now(), cancel_reason = @Reason, ended_on = @EndedOn, updated_at = now()
         where tenant_id = @TenantId and order_id = @OrderId and status = 'active'
+        returning id
+        """;
+
+    public const string OfOrderForUpdate = $"select {Columns} from subscriptions where tenant_id = @TenantId and order_id = @OrderId for update";
+
+    public const string ForUpdate = $"select {Columns} from subscriptions where tenant_id = @TenantId and id = @Id for update";
+
+    public const string SetSuspended = "update subscriptions set suspended = @Suspended, updated_at = now() where tenant_id = @TenantId and service_id = @ServiceId";
+
+    public const string ChangePlan = """
+        update subscriptions set plan_id = @PlanId, plan_version = @PlanVersion, plan_name = @PlanName, price = @Price, updated_at = now()
+        where tenant_id = @TenantId and id = @Id
         """;
 }

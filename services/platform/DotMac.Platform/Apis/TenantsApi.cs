@@ -82,6 +82,7 @@ public static partial class TenantsApi
             throw new ConflictException($"A tenant with slug '{body.Slug}' exists.", "tenant.slug_taken");
         var row = await connection.QuerySingleAsync<TenantRow>(new CommandDefinition(TenantsSql.Find, new { Id = id }, cancellationToken: cancellationToken));
         await events.TenantCreatedAsync(row, body.Settings, cancellationToken);
+        await events.BillingSettingsAsync(row, body.Settings, cancellationToken);
         await session.CommitAsync(cancellationToken);
         return TypedResults.Created($"/api/v1/tenants/{id}", ToTenant(row));
     }
@@ -100,7 +101,11 @@ public static partial class TenantsApi
         var row = await connection.QuerySingleOrDefaultAsync<TenantRow>(new CommandDefinition(TenantsSql.UpdateSettings,
             new { Id = id, Settings = JsonSerializer.Serialize(body, Storage) }, cancellationToken: cancellationToken))
             ?? throw new ConflictException("A closed tenant's settings cannot change.", "tenant.closed");
-        await events.TenantChangedAsync(row, Changed(before, body), cancellationToken);
+        var changed = Changed(before, body);
+        await events.TenantChangedAsync(row, changed, cancellationToken);
+        // Every setting Changed compares is one billing uses.
+        if (changed.Count > 0)
+            await events.BillingSettingsAsync(row, body, cancellationToken);
         await session.CommitAsync(cancellationToken);
         return TypedResults.Ok(ToTenant(row));
     }

@@ -13,6 +13,12 @@ public sealed class PlatformEvents(IPublishEndpoint bus, TimeProvider time)
     public Task TenantCreatedAsync(TenantRow tenant, TenantSettings settings, CancellationToken cancellationToken) =>
         bus.Publish(new TenantCreated(tenant.Id, tenant.Slug, tenant.Name, tenant.Plan, settings.Currency, settings.TimeZone, time.GetUtcNow()), cancellationToken);
 
+    /// <summary>Billing's copy of the settings it invoices and duns by: at creation and after any change of them.</summary>
+    public Task BillingSettingsAsync(TenantRow tenant, TenantSettings settings, CancellationToken cancellationToken) =>
+        bus.Publish(new TenantBillingSettingsChanged(tenant.Id, tenant.SettingsVersion, settings.Currency, settings.TimeZone, settings.BillingDay,
+            [.. settings.TaxRates.Select(t => new TenantTaxRate(t.Name, t.Percent, t.Inclusive))], settings.Dunning.ReminderDays,
+            settings.Dunning.SuspendAfterDays, settings.Dunning.TerminateAfterDays, time.GetUtcNow()), cancellationToken);
+
     public Task TenantChangedAsync(TenantRow tenant, IReadOnlyList<string> changed, CancellationToken cancellationToken) =>
         bus.Publish(new TenantSettingsChanged(tenant.Id, changed, tenant.SettingsVersion, tenant.Plan, tenant.Status, time.GetUtcNow()), cancellationToken);
 }

@@ -18,6 +18,7 @@ internal static class Extensions
         builder.AddServiceBus(x =>
         {
             x.AddSagaStateMachine<ProvisioningStateMachine, ProvisioningState>();
+            x.AddConsumer<DunningConsumer>();
             configureBus?.Invoke(x);
         });
         builder.Services.Configure<ProvisioningOptions>(builder.Configuration.GetSection("Provisioning"));

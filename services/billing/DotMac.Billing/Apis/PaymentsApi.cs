@@ -1,0 +1,81 @@
+using Dapper;
+using DotMac.Billing.Payments;
+using DotMac.ServiceDefaults.Auth;
+using DotMac.ServiceDefaults.Http;
+using DotMac.ServiceDefaults.Problems;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using Npgsql;
+
+namespace DotMac.Billing.Apis;
+
+/// <summary>
+/// Payments and credit notes. Every POST needs an Idempotency-Key: the same key and body answer the first result
+/// (200), another body is 422. A declined or failed card payment is recorded too (201, status declined or failed,
+/// with the reason) and applies nothing.
+/// POST /api/v1/payments             (billing:write)
+/// GET  /api/v1/payments?accountId=&amp;customerId=&amp;limit=&amp;offset=   (a customer: their own)
+/// GET  /api/v1/payments/{id}
+/// POST /api/v1/credit-notes         (billing:write) a refund or correction, against an invoice or the account's credit
+/// GET  /api/v1/credit-notes/{id}
+/// </summary>
+internal static class PaymentsApi
+{
+    public static IEndpointRouteBuilder MapPaymentsApi(this IEndpointRouteBuilder app)
+    {
+        app.MapPost("/api/v1/payments", PayAsync).WithTags("Payments").RequirePermission("billing", "write");
+        app.MapGet("/api/v1/payments", ListAsync).WithTags("Payments").RequirePermission("billing", "read");
+        app.MapGet("/api/v1/payments/{id:guid}", GetAsync).WithTags("Payments").RequirePermission("billing", "read");
+        app.MapPost("/api/v1/credit-notes", CreditAsync).WithTags("Payments").RequirePermission("billing", "write");
+        app.MapGet("/api/v1/credit-notes/{id:guid}", GetCreditNoteAsync).WithTags("Payments").RequirePermission("billing", "read");
+        return app;
+    }
+
+    static async Task<Results<Created<PaymentResponse>, Ok<PaymentResponse>>> PayAsync(PaymentRequest body, Caller caller, PaymentDesk desk,
+        [FromHeader(Name = "Idempotency-Key")] string? idempotencyKey, CancellationToken cancellationToken)
+    {
+        var (payment, created) = await desk.PayAsync(caller.TenantId, idempotencyKey, body, cancellationToken);
+        return created ? TypedResults.Created($"/api/v1/payments/{payment.Id}", payment) : TypedResults.Ok(payment);
+    }
+
+    static async Task<Ok<Page<PaymentResponse>>> ListAsync(Caller caller, NpgsqlDataSource db, PaymentDesk desk, CancellationToken cancellationToken,
+        Guid? accountId = null, Guid? customerId = null, int limit = 50, int offset = 0)
+    {
+        OffsetPaging.Validate(limit, offset);
+        const string Filter = """
+            where tenant_id = @TenantId and (@AccountId::uuid is null or account_id = @AccountId) and (@CustomerId::uuid is null or customer_id = @CustomerId)
+            """;
+        var parameters = new { caller.TenantId, AccountId = accountId, CustomerId = caller.OwnCustomer(customerId), Limit = limit, Offset = offset };
+        await using var connection = await db.OpenConnectionAsync(cancellationToken);
+        var ids = await connection.QueryAsync<Guid>(new CommandDefinition($"select id from payments {Filter} order by created_at desc, id limit @Limit offset @Offset",
+            parameters, cancellationToken: cancellationToken));
+        var total = await connection.ExecuteScalarAsync<long>(new CommandDefinition($"select count(*) from payments {Filter}", parameters, cancellationToken: cancellationToken));
+        var items = new List<PaymentResponse>();
+        foreach (var id in ids)
+            items.Add((await desk.GetPaymentAsync(caller.TenantId, id, cancellationToken))!);
+        return TypedResults.Ok(new Page<PaymentResponse>(items, total, limit, offset));
+    }
+
+    static async Task<Ok<PaymentResponse>> GetAsync(Guid id, Caller caller, PaymentDesk desk, CancellationToken cancellationToken)
+    {
+        var payment = await desk.GetPaymentAsync(caller.TenantId, id, cancellationToken);
+        if (payment is null || caller.OwnCustomer() is { } own && own != payment.CustomerId)
+            throw new NotFoundException("Payment", id);
+        return TypedResults.Ok(payment);
+    }
+
+    static async Task<Results<Created<CreditNoteResponse>, Ok<CreditNoteResponse>>> CreditAsync(CreditNoteRequest body, Caller caller, PaymentDesk desk,
+        [FromHeader(Name = "Idempotency-Key")] string? idempotencyKey, CancellationToken cancellationToken)
+    {
+        var (note, created) = await desk.CreditAsync(caller.TenantId, idempotencyKey, body, cancellationToken);
+        return created ? TypedResults.Created($"/api/v1/credit-notes/{note.Id}", note) : TypedResults.Ok(note);
+    }
+
+    static async Task<Ok<CreditNoteResponse>> GetCreditNoteAsync(Guid id, Caller caller, PaymentDesk desk, CancellationToken cancellationToken)
+    {
+        var note = await desk.GetCreditNoteAsync(caller.TenantId, id, cancellationToken);
+        if (note is null || caller.OwnCustomer() is { } own && own != note.CustomerId)
+            throw new NotFoundException("Credit note", id);
+        return TypedResults.Ok(note);
+    }
+}

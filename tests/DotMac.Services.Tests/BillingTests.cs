@@ -1,0 +1,325 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Dapper;
+using DotMac.Identity.Tests.Support;
+using DotMac.ServiceDefaults.Auth;
+using DotMac.Services.Plans;
+using DotMac.Services.Provisioning;
+using Npgsql;
+using NUnit.Framework;
+
+namespace DotMac.Services.Tests;
+
+/// <summary>
+/// Billing across real processes (billing, services, networking, ops, the gateway) on a real broker and PostgreSQL,
+/// with a real FreeRADIUS: billing cycles that invoice each subscription once however often they run or die, payments
+/// through both providers, dunning from reminder to suspension (radtest rejects) to restoration (radtest accepts) and
+/// termination, and who may read which invoice. A "day" of payment terms and dunning lasts one second here.
+/// </summary>
+public class BillingTests
+{
+    static readonly PlanTerms Fibre = new(50, 10, 30.00m, "USD");
+
+    ProvisioningFleet _fleet = null!;
+    FreeRadiusServer _radius = null!;
+    readonly Guid _tenant = Guid.NewGuid();
+    Guid _plan;
+
+    [OneTimeSetUp]
+    public async Task Start()
+    {
+        _fleet = await ProvisioningFleet.StartAsync("billing", TimeSpan.FromSeconds(30), new Dictionary<string, string>
+        {
+            ["Billing__DayLength"] = "00:00:01",
+            ["Billing__OverdueSweepInterval"] = "00:00:00.500",
+            ["Billing__CycleBatchSize"] = "20",
+        });
+        _radius = await FreeRadiusServer.StartAsync(_fleet.ConnectionString("networking"));
+        _plan = (await _fleet.CallAsync<PlanResponse>("services", HttpMethod.Post, "/api/v1/plans", _tenant, new CreatePlanRequest("fibre-50", "Fibre 50", Fibre))).Id;
+        // Invoices fall due at once (the policy's days still count from the due date).
+        await _fleet.CallAsync<JsonElement>("billing", HttpMethod.Put, "/api/v1/billing-settings", _tenant, new { invoiceSuspended = true, paymentTermsDays = 0 });
+    }
+
+    [OneTimeTearDown]
+    public async Task Stop()
+    {
+        if (_radius is not null)
+            await _radius.DisposeAsync();
+        await _fleet.DisposeAsync();
+    }
+
+    [Test]
+    public async Task Dunning_reminds_suspends_restores_on_payment_and_terminates_the_unpaid()
+    {
+        var pool = await _fleet.PoolAsync(_tenant, "100.70.0.0/24");
+        var payer = await ActiveServiceAsync(pool, "late.payer");
+        var never = await ActiveServiceAsync(pool, "never.pays");
+        var payerInvoice = await InvoiceNowAsync(payer.CustomerId);
+        var neverInvoice = await InvoiceNowAsync(never.CustomerId);
+        Assert.That((await InvoiceAsync(payerInvoice)).GetProperty("lines")[0].GetProperty("kind").GetString(), Is.EqualTo("proration_charge"));
+        Assert.That((await RadTestAsync(payer.Id)).Code, Is.EqualTo("Access-Accept"));
+
+        // Day 0: overdue. Day 3: reminded. Day 14: suspended, and RADIUS rejects the subscriber.
+        await UntilInvoiceAsync(payerInvoice, i => i.GetProperty("status").GetString() == "overdue", TimeSpan.FromSeconds(10));
+        await UntilInvoiceAsync(payerInvoice, i => i.GetProperty("dunningStage").GetString() == "reminded", TimeSpan.FromSeconds(15));
+        await UntilServiceAsync(payer.Id, "suspended", TimeSpan.FromSeconds(30));
+        Assert.That((await RadTestAsync(payer.Id)).Code, Is.EqualTo("Access-Reject"));
+
+        // A payment settles the invoice and the subscriber is let in again within a minute.
+        var due = (await InvoiceAsync(payerInvoice)).GetProperty("amountDue").GetDecimal();
+        var paid = DateTime.UtcNow;
+        await PayAsync(payer.CustomerId, due, "bank_transfer", reference: "BANK-REF-1");
+        Assert.That((await InvoiceAsync(payerInvoice)).GetProperty("status").GetString(), Is.EqualTo("paid"));
+        await ProvisioningFleet.EventuallyAsync(async () => (await RadTestAsync(payer.Id)).Code == "Access-Accept", "radtest accepts the paying subscriber again",
+            TimeSpan.FromSeconds(60));
+        TestContext.Progress.WriteLine($"payment to Access-Accept: {(DateTime.UtcNow - paid).TotalSeconds:F1} s");
+        await UntilServiceAsync(payer.Id, "active", TimeSpan.FromSeconds(10));
+
+        // Day 30 unpaid: terminated, the subscription ends, the address goes back to the pool, RADIUS forgets the subscriber.
+        await UntilServiceAsync(never.Id, "terminated", TimeSpan.FromSeconds(40));
+        await ProvisioningFleet.EventuallyAsync(async () =>
+            await _fleet.ScalarAsync<string?>("billing", "select status from subscriptions where service_id = @id", new { id = never.ServiceId }) == "cancelled"
+            && await _fleet.ScalarAsync<long>("networking", "select count(*) from ip_allocations where pool_id = @pool", new { pool }) == 1
+            && await _fleet.ScalarAsync<string?>("networking", "select username from radcheck where username = 'never.pays'") is null,
+            "termination ended the subscription, released the address and removed the subscriber");
+        Assert.That((await InvoiceAsync(neverInvoice)).GetProperty("dunningStage").GetString(), Is.EqualTo("terminated"));
+        // The paid invoice's saga ended: no further step touched the paying subscriber.
+        Assert.That((await GetOrderAsync(payer.Id)).ServiceStatus, Is.EqualTo("active"));
+    }
+
+    [Test]
+    public async Task A_cycle_run_twice_and_killed_halfway_invoices_each_subscription_once_with_gapless_numbers()
+    {
+        var tenant = Guid.NewGuid();
+        const int Subscriptions = 3000;
+        await SeedSubscriptionsAsync(tenant, Subscriptions);
+        var periodStart = new DateOnly(2027, 1, 1);
+
+        var started = await _fleet.CallAsync<JsonElement>("billing", HttpMethod.Post, "/api/v1/billing-cycles", tenant, new { periodStart });
+        var cycle = started.GetProperty("id").GetGuid();
+        await ProvisioningFleet.EventuallyAsync(async () => await BatchesAsync(cycle) >= 3, "the cycle is under way", TimeSpan.FromSeconds(60));
+        await _fleet.KillAsync("billing");
+        var before = await BatchesAsync(cycle);
+        await _fleet.StartAsync("billing");
+        // Started again, twice, while it resumes.
+        await _fleet.CallAsync<JsonElement>("billing", HttpMethod.Post, "/api/v1/billing-cycles", tenant, new { periodStart });
+        await _fleet.CallAsync<JsonElement>("billing", HttpMethod.Post, "/api/v1/billing-cycles", tenant, new { periodStart });
+        await ProvisioningFleet.EventuallyAsync(async () => await _fleet.ScalarAsync<string>("billing", "select status from billing_cycles where id = @cycle", new { cycle }) == "completed",
+            "the cycle completes", TimeSpan.FromSeconds(120));
+        // And once more after it completed.
+        await _fleet.CallAsync<JsonElement>("billing", HttpMethod.Post, "/api/v1/billing-cycles", tenant, new { periodStart });
+        await Task.Delay(2000);
+
+        TestContext.Progress.WriteLine($"killed after batch {before} of {Subscriptions / 20}");
+        Assert.That(before, Is.LessThan(Subscriptions / 20), "billing was killed before the cycle finished");
+        var counts = (await _fleet.QueryAsync<(long Invoices, long Lines, long Subscriptions, long MinSequence, long MaxSequence, long Distinct)>("billing", """
+            select (select count(*) from invoices where tenant_id = @tenant),
+                   (select count(*) from invoice_lines where tenant_id = @tenant and kind = 'recurring'),
+                   (select count(distinct subscription_id) from invoice_lines where tenant_id = @tenant and kind = 'recurring'),
+                   (select min(sequence) from invoices where tenant_id = @tenant),
+                   (select max(sequence) from invoices where tenant_id = @tenant),
+                   (select count(distinct sequence) from invoices where tenant_id = @tenant)
+            """, new { tenant })).Single();
+        Assert.That(counts, Is.EqualTo(((long)Subscriptions, (long)Subscriptions, (long)Subscriptions, 1L, (long)Subscriptions, (long)Subscriptions)),
+            "one invoice and one line per subscription, numbered 1..n without a gap");
+        Assert.That(await _fleet.ScalarAsync<long>("billing", "select count(*) from subscriptions where tenant_id = @tenant and billed_through = '2027-01-31'", new { tenant }),
+            Is.EqualTo(Subscriptions));
+        Assert.That(await _fleet.ScalarAsync<decimal>("billing", "select sum(total) from invoices where tenant_id = @tenant", new { tenant }), Is.EqualTo(Subscriptions * 30.00m));
+        var page = await _fleet.CallAsync<JsonElement>("billing", HttpMethod.Get, "/api/v1/invoices?limit=1", tenant);
+        Assert.That(page.GetProperty("items")[0].GetProperty("number").GetString(), Is.EqualTo($"INV-{Subscriptions:D6}"));
+    }
+
+    [Test]
+    public async Task Card_payments_decline_retry_transient_failures_and_never_charge_twice()
+    {
+        var tenant = Guid.NewGuid();
+        var customer = Guid.NewGuid();
+        var account = await AccountAsync(tenant, customer, "USD");
+        await ChargeAsync(tenant, account, "Installation", 49.99m);
+        var invoice = await _fleet.CallAsync<JsonElement>("billing", HttpMethod.Post, $"/api/v1/accounts/{account}/invoices", tenant);
+        var invoiceId = invoice.GetProperty("id").GetGuid();
+        Assert.That((invoice.GetProperty("number").GetString(), invoice.GetProperty("total").GetDecimal()), Is.EqualTo(("INV-000001", 49.99m)));
+
+        var declined = await CardAsync(tenant, account, 49.99m, "4000000000000002");
+        Assert.That((declined.GetProperty("status").GetString(), declined.GetProperty("failureReason").GetString()), Is.EqualTo(("declined", "card_declined")));
+        Assert.That(await DueAsync(tenant, invoiceId), Is.EqualTo(49.99m), "a declined card pays nothing");
+
+        var transient = await CardAsync(tenant, account, 20.00m, "4000000000000119");
+        Assert.That((transient.GetProperty("status").GetString(), transient.GetProperty("attempts").GetInt32()), Is.EqualTo(("succeeded", 3)),
+            "two processing errors retried, approved on the third attempt");
+        Assert.That(await DueAsync(tenant, invoiceId), Is.EqualTo(29.99m));
+
+        var failing = await CardAsync(tenant, account, 29.99m, "4000000000000341");
+        Assert.That((failing.GetProperty("status").GetString(), failing.GetProperty("attempts").GetInt32()), Is.EqualTo(("failed", 4)));
+        Assert.That(await DueAsync(tenant, invoiceId), Is.EqualTo(29.99m), "a failed charge pays nothing");
+
+        // The same payment posted three times at once: one payment, one charge at the processor.
+        var key = Guid.NewGuid().ToString();
+        var body = CardBody(account, 50.00m, "4242424242424242");
+        var answers = await Task.WhenAll(Enumerable.Range(0, 3).Select(_ => _fleet.SendAsync("billing", HttpMethod.Post, "/api/v1/payments", tenant, body, key)));
+        var ids = new HashSet<Guid>();
+        foreach (var answer in answers)
+        {
+            Assert.That(answer.StatusCode, Is.AnyOf(HttpStatusCode.Created, HttpStatusCode.OK), await answer.Content.ReadAsStringAsync());
+            ids.Add((await answer.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid());
+        }
+        Assert.That(ids, Has.Count.EqualTo(1));
+        Assert.That(await _fleet.ScalarAsync<long>("billing", "select count(*) from sandbox_card_charges where charge_key = @k", new { k = $"{tenant:N}:{key}" }), Is.EqualTo(1));
+        using (var reused = await _fleet.SendAsync("billing", HttpMethod.Post, "/api/v1/payments", tenant, CardBody(account, 51.00m, "4242424242424242"), key))
+            Assert.That(reused.StatusCode, Is.EqualTo(HttpStatusCode.UnprocessableEntity));
+        using (var keyless = await _fleet.SendAsync("billing", HttpMethod.Post, "/api/v1/payments", tenant, body))
+            Assert.That(keyless.StatusCode, Is.EqualTo(HttpStatusCode.BadRequest));
+
+        // 50.00 paid the 29.99 left; 20.01 is credit, which the next invoice takes.
+        Assert.That((await _fleet.CallAsync<JsonElement>("billing", HttpMethod.Get, $"/api/v1/invoices/{invoiceId}", tenant)).GetProperty("status").GetString(), Is.EqualTo("paid"));
+        Assert.That(await CreditAsync(tenant, account), Is.EqualTo(20.01m));
+        await ChargeAsync(tenant, account, "Router", 15.00m);
+        var second = await _fleet.CallAsync<JsonElement>("billing", HttpMethod.Post, $"/api/v1/accounts/{account}/invoices", tenant);
+        Assert.That((second.GetProperty("number").GetString(), second.GetProperty("status").GetString(), second.GetProperty("amountPaid").GetDecimal()),
+            Is.EqualTo(("INV-000002", "paid", 15.00m)));
+        Assert.That(await CreditAsync(tenant, account), Is.EqualTo(5.01m));
+
+        // A refund as a credit note adds to the credit; money in = invoices paid + credit, to the cent.
+        var note = await _fleet.CallAsync<JsonElement>("billing", HttpMethod.Post, "/api/v1/credit-notes", tenant,
+            new { accountId = account, amount = 2.50m, reason = "Outage on 3 June", invoiceId = (Guid?)null, paymentId = (Guid?)null }, Guid.NewGuid().ToString());
+        Assert.That(note.GetProperty("number").GetString(), Is.EqualTo("CN-000001"));
+        Assert.That(await CreditAsync(tenant, account), Is.EqualTo(7.51m));
+        var paidIn = await _fleet.ScalarAsync<decimal>("billing", "select coalesce(sum(amount), 0) from payments where tenant_id = @tenant and status = 'succeeded'", new { tenant });
+        var invoiced = await _fleet.ScalarAsync<decimal>("billing", "select sum(total) from invoices where tenant_id = @tenant", new { tenant });
+        Assert.That(paidIn + 2.50m, Is.EqualTo(invoiced + await CreditAsync(tenant, account)));
+    }
+
+    [Test]
+    public async Task A_customer_reads_only_their_own_invoices_and_a_clerk_nothing_of_another_tenant()
+    {
+        var tenant = Guid.NewGuid();
+        var (alice, bob) = (Guid.NewGuid(), Guid.NewGuid());
+        var aliceInvoice = await IssuedInvoiceAsync(tenant, alice);
+        var bobInvoice = await IssuedInvoiceAsync(tenant, bob);
+        var aliceToken = await TrustedIdentity.TokenAsync(tenant, "customer", [new Permission("billing", "read", PermissionScope.Own)], alice);
+        var client = new TenantClient(_fleet.Gateway, "customer", []);
+
+        var mine = await ReadAsync(client, aliceToken, "/api/v1/billing/invoices");
+        Assert.That(mine.GetProperty("items").EnumerateArray().Select(i => i.GetProperty("id").GetGuid()), Is.EqualTo(new[] { aliceInvoice }));
+        using (var others = await client.SendAsync(HttpMethod.Get, $"/api/v1/billing/invoices/{bobInvoice}", aliceToken))
+            Assert.That(others.StatusCode, Is.EqualTo(HttpStatusCode.NotFound));
+        using (var asking = await client.SendAsync(HttpMethod.Get, $"/api/v1/billing/invoices?customerId={bob}", aliceToken))
+            Assert.That(asking.StatusCode, Is.EqualTo(HttpStatusCode.Forbidden));
+        using (var accounts = await client.SendAsync(HttpMethod.Get, "/api/v1/billing/accounts", aliceToken))
+            Assert.That((await accounts.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("total").GetInt64(), Is.EqualTo(1));
+        using (var pay = await client.SendAsync(HttpMethod.Post, "/api/v1/billing/payments", aliceToken, new { customerId = alice, amount = 1m, method = "manual" }))
+            Assert.That(pay.StatusCode, Is.EqualTo(HttpStatusCode.Forbidden), "a customer does not record payments");
+        using (var html = await client.SendAsync(HttpMethod.Get, $"/api/v1/billing/invoices/{aliceInvoice}/html", aliceToken))
+        {
+            Assert.That(html.Content.Headers.ContentType?.MediaType, Is.EqualTo("text/html"));
+            Assert.That(await html.Content.ReadAsStringAsync(), Does.Contain("INV-000001").And.Contain("Amount due"));
+        }
+
+        var clerkOfAnother = await TrustedIdentity.TokenAsync(Guid.NewGuid(), "billing_clerk", TrustedIdentity.TenantPermissions("billing", "read", "write"));
+        using (var foreign = await client.SendAsync(HttpMethod.Get, $"/api/v1/billing/invoices/{aliceInvoice}", clerkOfAnother))
+            Assert.That(foreign.StatusCode, Is.EqualTo(HttpStatusCode.NotFound));
+        Assert.That((await ReadAsync(client, clerkOfAnother, "/api/v1/billing/invoices")).GetProperty("total").GetInt64(), Is.Zero);
+        using (var foreignPay = await client.SendAsync(HttpMethod.Post, "/api/v1/billing/payments", clerkOfAnother,
+            new { customerId = alice, amount = 1m, method = "manual" }, headers: new Dictionary<string, string> { ["Idempotency-Key"] = "x" }))
+            Assert.That(foreignPay.StatusCode, Is.EqualTo(HttpStatusCode.UnprocessableEntity), "tenant A's customer is no account of tenant B");
+    }
+
+    static async Task<JsonElement> ReadAsync(TenantClient client, string token, string path)
+    {
+        using var response = await client.SendAsync(HttpMethod.Get, path, token);
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK), await response.Content.ReadAsStringAsync());
+        return await response.Content.ReadFromJsonAsync<JsonElement>();
+    }
+
+    async Task<Guid> IssuedInvoiceAsync(Guid tenant, Guid customer)
+    {
+        var account = await AccountAsync(tenant, customer, "EUR");
+        await ChargeAsync(tenant, account, "Installation", 25.00m);
+        return (await _fleet.CallAsync<JsonElement>("billing", HttpMethod.Post, $"/api/v1/accounts/{account}/invoices", tenant)).GetProperty("id").GetGuid();
+    }
+
+    /// <summary>A billing account as CustomerCreated and a first subscription leave it (seeded: the flow that opens one is tested elsewhere).</summary>
+    Task<Guid> AccountAsync(Guid tenant, Guid customer, string currency) => _fleet.ScalarAsync<Guid>("billing",
+        "insert into billing_accounts (id, tenant_id, customer_id, currency) values (gen_random_uuid(), @tenant, @customer, @currency) returning id",
+        new { tenant, customer, currency });
+
+    Task ChargeAsync(Guid tenant, Guid account, string description, decimal amount) =>
+        _fleet.CallAsync<JsonElement>("billing", HttpMethod.Post, $"/api/v1/accounts/{account}/charges", tenant, new { description, amount }, Guid.NewGuid().ToString());
+
+    static object CardBody(Guid account, decimal amount, string number) => new
+    {
+        accountId = account,
+        amount,
+        method = "card",
+        card = new { number, expiryMonth = 12, expiryYear = DateTime.UtcNow.Year + 2, cvc = "123" },
+    };
+
+    Task<JsonElement> CardAsync(Guid tenant, Guid account, decimal amount, string number) =>
+        _fleet.CallAsync<JsonElement>("billing", HttpMethod.Post, "/api/v1/payments", tenant, CardBody(account, amount, number), Guid.NewGuid().ToString());
+
+    async Task<decimal> DueAsync(Guid tenant, Guid invoice) =>
+        (await _fleet.CallAsync<JsonElement>("billing", HttpMethod.Get, $"/api/v1/invoices/{invoice}", tenant)).GetProperty("amountDue").GetDecimal();
+
+    Task<decimal> CreditAsync(Guid tenant, Guid account) =>
+        _fleet.ScalarAsync<decimal>("billing", "select credit_balance from billing_accounts where id = @account", new { account });
+
+    Task<int> BatchesAsync(Guid cycle) => _fleet.ScalarAsync<int>("billing", "select coalesce((select batches from billing_cycles where id = @cycle), 0)", new { cycle });
+
+    /// <summary>Accounts with one active monthly subscription each, billed through the end of December 2026.</summary>
+    async Task SeedSubscriptionsAsync(Guid tenant, int count)
+    {
+        await using var connection = new NpgsqlConnection(_fleet.ConnectionString("billing"));
+        await connection.ExecuteAsync("""
+            insert into billing_accounts (id, tenant_id, customer_id, currency) select gen_random_uuid(), @tenant, gen_random_uuid(), 'USD' from generate_series(1, @count);
+            insert into subscriptions (id, tenant_id, account_id, customer_id, order_id, service_id, plan_id, plan_version, plan_name, price, currency, billing_period,
+                activation_date, billed_through)
+            select gen_random_uuid(), @tenant, a.id, a.customer_id, gen_random_uuid(), gen_random_uuid(), gen_random_uuid(), 1, 'Fibre 50', 30.00, 'USD', 'monthly',
+                '2026-11-01', '2026-12-31'
+            from billing_accounts a where a.tenant_id = @tenant;
+            """, new { tenant, count });
+    }
+
+    async Task<OrderResponse> ActiveServiceAsync(Guid pool, string username)
+    {
+        var order = await _fleet.CallAsync<OrderResponse>("services", HttpMethod.Post, "/api/v1/service-orders", _tenant,
+            new CreateOrderRequest(Guid.NewGuid(), _plan, pool, username), Guid.NewGuid().ToString());
+        await UntilServiceAsync(order.Id, "active", TimeSpan.FromSeconds(30));
+        return await GetOrderAsync(order.Id);
+    }
+
+    async Task<Guid> InvoiceNowAsync(Guid customer)
+    {
+        var accounts = await _fleet.CallAsync<JsonElement>("billing", HttpMethod.Get, $"/api/v1/accounts?customerId={customer}", _tenant);
+        var account = accounts.GetProperty("items")[0].GetProperty("id").GetGuid();
+        return (await _fleet.CallAsync<JsonElement>("billing", HttpMethod.Post, $"/api/v1/accounts/{account}/invoices", _tenant)).GetProperty("id").GetGuid();
+    }
+
+    Task<JsonElement> InvoiceAsync(Guid invoice) => _fleet.CallAsync<JsonElement>("billing", HttpMethod.Get, $"/api/v1/invoices/{invoice}", _tenant);
+
+    async Task UntilInvoiceAsync(Guid invoice, Func<JsonElement, bool> condition, TimeSpan timeout) =>
+        await ProvisioningFleet.EventuallyAsync(async () => condition(await InvoiceAsync(invoice)), $"invoice {invoice}: {await InvoiceAsync(invoice)}", timeout);
+
+    Task PayAsync(Guid customer, decimal amount, string method, string? reference = null) =>
+        _fleet.CallAsync<JsonElement>("billing", HttpMethod.Post, "/api/v1/payments", _tenant, new { customerId = customer, amount, method, reference }, Guid.NewGuid().ToString());
+
+    Task<OrderResponse> GetOrderAsync(Guid id) => _fleet.CallAsync<OrderResponse>("services", HttpMethod.Get, $"/api/v1/service-orders/{id}", _tenant);
+
+    async Task UntilServiceAsync(Guid order, string status, TimeSpan timeout)
+    {
+        try
+        {
+            await ProvisioningFleet.EventuallyAsync(async () => (await GetOrderAsync(order)).ServiceStatus == status, $"service of order {order} {status}", timeout);
+        }
+        catch (TimeoutException ex)
+        {
+            Assert.Fail($"{ex.Message}: {JsonSerializer.Serialize(await GetOrderAsync(order))}\nbilling:\n{_fleet.Tail("billing")}\nservices:\n{_fleet.Tail("services")}");
+        }
+    }
+
+    async Task<(string Code, IReadOnlyDictionary<string, string> Attributes)> RadTestAsync(Guid order)
+    {
+        var credentials = await _fleet.CallAsync<JsonElement>("networking", HttpMethod.Get, $"/api/v1/subscribers/{order}/credentials", _tenant);
+        return await _radius.AuthenticateAsync(credentials.GetProperty("username").GetString()!, credentials.GetProperty("password").GetString()!);
+    }
+}
