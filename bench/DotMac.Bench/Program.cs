@@ -10,6 +10,7 @@ var benchmarks = new Dictionary<string, Func<string[], Task<BenchResult>>>(Strin
     ["snmp"] = SnmpBenchmark.RunAsync,
     ["gateway"] = GatewayBenchmark.RunAsync,
     ["provisioning"] = ProvisioningBenchmark.RunAsync,
+    ["billing"] = BillingBenchmark.RunAsync,
 };
 
 if (args is ["snmp-simulator", var devices, var interfaces])

@@ -12,13 +12,13 @@ namespace DotMac.Billing.Cycles;
 
 /// <summary>
 /// The billing-cycle saga (docs/billing.md). Its durable state is the billing_cycles row, one per tenant and period:
-/// StartBillingCycleCommand opens it (a second start of the same period finds it) and sends batch 0; each batch, in
-/// one transaction with the inbox, invoices and issues the next accounts after the row's cursor, moves the cursor and
-/// sends the next batch, until none is left: the cycle completes and BillingCycleCompleted is published. A
-/// redelivered or repeated batch finds the cursor moved and does nothing; a subscription's period is charged at most
+/// StartBillingCycleCommand opens it (a second start of the same period finds it, and resumes it if unfinished) and
+/// sends InvoiceCycleBatch; its consumer runs the batches, each in one transaction that invoices and issues the next
+/// accounts after the row's cursor and moves the cursor, until none is left: the cycle completes and
+/// BillingCycleCompleted is published. A redelivered or repeated batch finds the cursor moved and does nothing; a subscription's period is charged at most
 /// once (a unique index backs that up), so re-running a cycle, or killing billing halfway, invoices nobody twice.
 /// </summary>
-internal sealed class BillingCycle(DbSession session, TimeProvider clock, IOptions<BillingOptions> options) :
+internal sealed class BillingCycle(DbSession session, IServiceScopeFactory scopes, TimeProvider clock, IOptions<BillingOptions> options, ILogger<BillingCycle> logger) :
     IConsumer<StartBillingCycleCommand>,
     IConsumer<InvoiceCycleBatch>
 {
@@ -56,10 +56,26 @@ internal sealed class BillingCycle(DbSession session, TimeProvider clock, IOptio
         await session.CommitAsync(context.CancellationToken);
     }
 
+    /// <summary>
+    /// Runs the cycle from the batch the message names to the end, each batch its own transaction (its invoices and
+    /// their events commit together). The message is acknowledged when the cycle is done; if the process dies, it is
+    /// delivered again and the cycle goes on from its cursor. A second runner of the same cycle finds the batch already
+    /// taken and stops.
+    /// </summary>
     public async Task Consume(ConsumeContext<InvoiceCycleBatch> context)
     {
-        var m = context.Message;
-        var cancellationToken = context.CancellationToken;
+        var batch = context.Message.Batch;
+        while (await RunBatchAsync(context.Message.TenantId, context.Message.CycleId, batch, context.CancellationToken))
+            batch++;
+    }
+
+    /// <summary>One batch in its own unit of work; true if there is a next one for this runner.</summary>
+    async Task<bool> RunBatchAsync(Guid tenantId, Guid cycleId, int batchNumber, CancellationToken cancellationToken)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var session = scope.ServiceProvider.GetRequiredService<DbSession>();
+        var publish = scope.ServiceProvider.GetRequiredService<IPublishEndpoint>();
+        var m = new InvoiceCycleBatch(tenantId, cycleId, batchNumber);
         var transaction = await session.BeginAsync(cancellationToken);
         var connection = session.Connection;
         // The tenant's row first (every issuer of the tenant's numbers takes it in this order), then the cycle's.
@@ -69,10 +85,11 @@ internal sealed class BillingCycle(DbSession session, TimeProvider clock, IOptio
         if (cycle is null || cycle.Status != "invoicing" || cycle.Batches != m.Batch)
         {
             await session.CommitAsync(cancellationToken);
-            return;
+            return false;
         }
+        var watch = System.Diagnostics.Stopwatch.StartNew();
         var limit = options.Value.CycleBatchSize;
-        var scope = new
+        var window = new
         {
             m.TenantId,
             Cursor = cycle.AccountCursor,
@@ -81,8 +98,9 @@ internal sealed class BillingCycle(DbSession session, TimeProvider clock, IOptio
             tenant.InvoiceSuspended,
             Limit = limit,
         };
-        var accounts = (await connection.QueryAsync<CycleAccount>(new CommandDefinition(CycleSql.Accounts, scope, transaction, cancellationToken: cancellationToken))).AsList();
+        var accounts = (await connection.QueryAsync<CycleAccount>(new CommandDefinition(CycleSql.Accounts, window, transaction, cancellationToken: cancellationToken))).AsList();
         var drafts = new List<InvoiceDraft>(accounts.Count);
+        var selected = watch.Elapsed;
         if (accounts.Count > 0)
         {
             var ids = accounts.Select(a => a.Id).ToArray();
@@ -109,7 +127,10 @@ internal sealed class BillingCycle(DbSession session, TimeProvider clock, IOptio
                 drafts.Add(InvoiceDraft.Compose(m.TenantId, account.Id, account.CustomerId, currency, lines, taxes, account.CreditBalance, cycle.Id,
                     cycle.PeriodStart, cycle.PeriodEnd));
             }
-            await InvoiceWriter.IssueAsync(connection, transaction, tenant, drafts, clock.GetUtcNow(), options.Value.DayLength, context, cancellationToken);
+            var composed = watch.Elapsed;
+            await InvoiceWriter.IssueAsync(connection, transaction, tenant, drafts, clock.GetUtcNow(), options.Value.DayLength, publish, cancellationToken);
+            logger.LogInformation("Cycle {CycleId} batch {Batch}: {Invoices} invoices; accounts {Select:F0} ms, lines {Compose:F0} ms, issue {Issue:F0} ms",
+                cycle.Id, m.Batch, drafts.Count, selected.TotalMilliseconds, (composed - selected).TotalMilliseconds, (watch.Elapsed - composed).TotalMilliseconds);
         }
         var done = accounts.Count < limit;
         await connection.ExecuteAsync(new CommandDefinition(CycleSql.Advance, new
@@ -121,13 +142,12 @@ internal sealed class BillingCycle(DbSession session, TimeProvider clock, IOptio
         }, transaction, cancellationToken: cancellationToken));
         if (done)
         {
-            await context.Publish(new BillingCycleCompleted(m.TenantId, cycle.Id, cycle.PeriodStart, cycle.PeriodEnd, cycle.Invoices + drafts.Count, clock.GetUtcNow()),
+            await publish.Publish(new BillingCycleCompleted(m.TenantId, cycle.Id, cycle.PeriodStart, cycle.PeriodEnd, cycle.Invoices + drafts.Count, clock.GetUtcNow()),
                 cancellationToken);
-        }
-        else
-        {
-            await context.Publish(new InvoiceCycleBatch(m.TenantId, cycle.Id, m.Batch + 1), cancellationToken);
+            logger.LogInformation("Cycle {CycleId} of tenant {TenantId} ({PeriodStart}) completed: {Invoices} invoices", cycle.Id, m.TenantId, cycle.PeriodStart,
+                cycle.Invoices + drafts.Count);
         }
         await session.CommitAsync(cancellationToken);
+        return !done;
     }
 }
