@@ -131,6 +131,34 @@ public class BillingTests
     }
 
     [Test]
+    public async Task A_tenant_setting_decides_whether_a_suspended_subscription_is_still_invoiced()
+    {
+        var tenant = Guid.NewGuid();
+        await SeedSubscriptionsAsync(tenant, 2);
+        var suspended = await _fleet.ScalarAsync<Guid>("billing",
+            "update subscriptions set suspended = true where id = (select id from subscriptions where tenant_id = @tenant order by id limit 1) returning service_id", new { tenant });
+
+        await _fleet.CallAsync<JsonElement>("billing", HttpMethod.Put, "/api/v1/billing-settings", tenant, new { invoiceSuspended = false, paymentTermsDays = 14 });
+        await CycleAsync(tenant, new DateOnly(2027, 1, 1));
+        Assert.That(await InvoicedServicesAsync(tenant, new DateOnly(2027, 1, 1)), Has.Count.EqualTo(1).And.Not.Contains(suspended), "the suspended one is not invoiced");
+
+        await _fleet.CallAsync<JsonElement>("billing", HttpMethod.Put, "/api/v1/billing-settings", tenant, new { invoiceSuspended = true, paymentTermsDays = 14 });
+        await CycleAsync(tenant, new DateOnly(2027, 2, 1));
+        Assert.That(await InvoicedServicesAsync(tenant, new DateOnly(2027, 2, 1)), Has.Count.EqualTo(2).And.Contains(suspended),
+            "with the setting on, the suspended one is invoiced for February too (January, skipped while it was off, is not charged after the fact)");
+    }
+
+    async Task CycleAsync(Guid tenant, DateOnly periodStart)
+    {
+        var cycle = (await _fleet.CallAsync<JsonElement>("billing", HttpMethod.Post, "/api/v1/billing-cycles", tenant, new { periodStart })).GetProperty("id").GetGuid();
+        await ProvisioningFleet.EventuallyAsync(async () => await _fleet.ScalarAsync<string?>("billing", "select status from billing_cycles where id = @cycle", new { cycle }) == "completed",
+            $"the cycle of {periodStart} completes");
+    }
+
+    async Task<IReadOnlyList<Guid>> InvoicedServicesAsync(Guid tenant, DateOnly periodStart) => await _fleet.QueryAsync<Guid>("billing",
+        "select service_id from invoice_lines where tenant_id = @tenant and kind = 'recurring' and period_start = @start", new { tenant, start = periodStart.ToDateTime(TimeOnly.MinValue) });
+
+    [Test]
     public async Task Card_payments_decline_retry_transient_failures_and_never_charge_twice()
     {
         var tenant = Guid.NewGuid();

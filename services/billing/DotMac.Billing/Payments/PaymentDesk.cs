@@ -194,9 +194,12 @@ internal sealed class PaymentDesk(DbSession session, IPublishEndpoint publish, I
             select a.invoice_id, i.number as invoice_number, a.source, a.amount from allocations a join invoices i on i.id = a.invoice_id
             where a.tenant_id = @TenantId and a.payment_id = @Id order by a.created_at, a.id
             """, new { row.TenantId, row.Id }, session.Transaction, cancellationToken: cancellationToken))).ToList();
+        var currency = row.Currency.Trim();
         var kept = row.Status == "succeeded" ? row.Amount - allocations.Sum(a => a.Amount) : 0;
-        return new PaymentResponse(row.Id, row.AccountId, row.CustomerId, row.Method, row.Amount, row.Currency.Trim(), row.Status, row.Reference, row.ProviderReference,
-            row.FailureReason, row.Attempts, [.. allocations.Select(a => new AllocationResponse(a.InvoiceId, a.InvoiceNumber, a.Source, a.Amount))], kept, Times.Utc(row.CreatedAt));
+        return new PaymentResponse(row.Id, row.AccountId, row.CustomerId, row.Method, Money.Round(row.Amount, currency), currency, row.Status, row.Reference,
+            row.ProviderReference, row.FailureReason, row.Attempts,
+            [.. allocations.Select(a => new AllocationResponse(a.InvoiceId, a.InvoiceNumber, a.Source, Money.Round(a.Amount, currency)))], Money.Round(kept, currency),
+            Times.Utc(row.CreatedAt));
     }
 
     /// <summary>Only the last four digits of a card are kept anywhere (the request hash included).</summary>

@@ -50,7 +50,7 @@ internal sealed class CreditNoteRow
     public string RequestHash { get; init; } = "";
     public DateTime CreatedAt { get; init; }
 
-    public CreditNoteResponse ToResponse() => new(Id, AccountId, CustomerId, Number, Amount, Currency.Trim(), Reason, InvoiceId, PaymentId, Times.Utc(CreatedAt));
+    public CreditNoteResponse ToResponse() => new(Id, AccountId, CustomerId, Number, Invoicing.Money.Round(Amount, Currency.Trim()), Currency.Trim(), Reason, InvoiceId, PaymentId, Times.Utc(CreatedAt));
 }
 
 internal sealed class AllocationRow

@@ -10,7 +10,7 @@ internal sealed class AccountRow
     public decimal CreditBalance { get; init; }
     public DateTime CreatedAt { get; init; }
 
-    public AccountResponse ToResponse() => new(Id, CustomerId, Currency?.Trim(), Status, CreditBalance, new DateTimeOffset(DateTime.SpecifyKind(CreatedAt, DateTimeKind.Utc)));
+    public AccountResponse ToResponse() => new(Id, CustomerId, Currency?.Trim(), Status, Invoicing.Money.Round(CreditBalance, Currency?.Trim() ?? ""), new DateTimeOffset(DateTime.SpecifyKind(CreatedAt, DateTimeKind.Utc)));
 }
 
 internal sealed class SubscriptionRow
@@ -36,7 +36,7 @@ internal sealed class SubscriptionRow
     public string? CancelReason { get; init; }
     public DateTime CreatedAt { get; init; }
 
-    public SubscriptionResponse ToResponse() => new(Id, AccountId, CustomerId, OrderId, ServiceId, PlanId, PlanVersion, PlanName, Price, Currency.Trim(), BillingPeriod,
+    public SubscriptionResponse ToResponse() => new(Id, AccountId, CustomerId, OrderId, ServiceId, PlanId, PlanVersion, PlanName, Invoicing.Money.Round(Price, Currency.Trim()), Currency.Trim(), BillingPeriod,
         ActivationDate, Status, BilledThrough, Suspended, EndedOn, CancelledAt is { } c ? new DateTimeOffset(DateTime.SpecifyKind(c, DateTimeKind.Utc)) : null, CancelReason,
         new DateTimeOffset(DateTime.SpecifyKind(CreatedAt, DateTimeKind.Utc)));
 }
