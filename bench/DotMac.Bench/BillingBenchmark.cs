@@ -17,18 +17,7 @@ namespace DotMac.Bench;
 /// </summary>
 public static class BillingBenchmark
 {
-    public static async Task<BenchResult> RunAsync(string[] args)
-    {
-        try
-        {
-            return await MeasureAsync(args);
-        }
-        finally
-        {
-            await DotMac.Identity.Tests.Support.TrustedIdentity.StopAsync();
-            await DotMac.Testing.TestInfrastructure.ReleaseAsync();
-        }
-    }
+    public static Task<BenchResult> RunAsync(string[] args) => ProvisioningBenchmark.OnFleetAsync(() => MeasureAsync(args));
 
     static async Task<BenchResult> MeasureAsync(string[] args)
     {
@@ -40,16 +29,9 @@ public static class BillingBenchmark
         await using var db = new NpgsqlConnection(fleet.ConnectionString("billing"));
         await db.OpenAsync();
         Console.WriteLine($"Seeding {count:N0} accounts with one active monthly subscription each");
-        await db.ExecuteAsync("""
-            insert into tenant_billing (tenant_id, currency, tax_rates) values (@tenant, 'USD', '[{"name":"VAT","percent":10,"inclusive":false}]');
-            insert into billing_accounts (id, tenant_id, customer_id, currency) select gen_random_uuid(), @tenant, gen_random_uuid(), 'USD' from generate_series(1, @count);
-            insert into subscriptions (id, tenant_id, account_id, customer_id, order_id, service_id, plan_id, plan_version, plan_name, price, currency, billing_period,
-                activation_date, billed_through)
-            select gen_random_uuid(), @tenant, a.id, a.customer_id, gen_random_uuid(), gen_random_uuid(), gen_random_uuid(), 1, 'Fibre 100', 30.00, 'USD', 'monthly',
-                '2026-11-01', '2026-12-31'
-            from billing_accounts a where a.tenant_id = @tenant;
-            analyze;
-            """, new { tenant, count }, commandTimeout: 600);
+        await db.ExecuteAsync("""insert into tenant_billing (tenant_id, currency, tax_rates) values (@tenant, 'USD', '[{"name":"VAT","percent":10,"inclusive":false}]')""",
+            new { tenant });
+        await fleet.SeedSubscriptionsAsync(tenant, count);
 
         // The floor first, on a quiet system: the same number of invoice rows in one statement, into a copy of the table
         // (same columns, same indexes).

@@ -22,11 +22,14 @@ public static class ProvisioningBenchmark
 {
     const int Clients = 32;
 
-    public static async Task<BenchResult> RunAsync(string[] args)
+    public static Task<BenchResult> RunAsync(string[] args) => OnFleetAsync(() => MeasureAsync(args));
+
+    /// <summary>Runs a benchmark that starts the tests' fleet, then stops what the fleet leased (identity, PostgreSQL, RabbitMQ).</summary>
+    public static async Task<BenchResult> OnFleetAsync(Func<Task<BenchResult>> measure)
     {
         try
         {
-            return await MeasureAsync(args);
+            return await measure();
         }
         finally
         {

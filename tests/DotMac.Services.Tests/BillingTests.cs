@@ -93,7 +93,7 @@ public class BillingTests
     {
         var tenant = Guid.NewGuid();
         const int Subscriptions = 3000;
-        await SeedSubscriptionsAsync(tenant, Subscriptions);
+        await _fleet.SeedSubscriptionsAsync(tenant, Subscriptions);
         var periodStart = new DateOnly(2027, 1, 1);
 
         var started = await _fleet.CallAsync<JsonElement>("billing", HttpMethod.Post, "/api/v1/billing-cycles", tenant, new { periodStart });
@@ -134,7 +134,7 @@ public class BillingTests
     public async Task A_tenant_setting_decides_whether_a_suspended_subscription_is_still_invoiced()
     {
         var tenant = Guid.NewGuid();
-        await SeedSubscriptionsAsync(tenant, 2);
+        await _fleet.SeedSubscriptionsAsync(tenant, 2);
         var suspended = await _fleet.ScalarAsync<Guid>("billing",
             "update subscriptions set suspended = true where id = (select id from subscriptions where tenant_id = @tenant order by id limit 1) returning service_id", new { tenant });
 
@@ -293,20 +293,6 @@ public class BillingTests
         _fleet.ScalarAsync<decimal>("billing", "select credit_balance from billing_accounts where id = @account", new { account });
 
     Task<int> BatchesAsync(Guid cycle) => _fleet.ScalarAsync<int>("billing", "select coalesce((select batches from billing_cycles where id = @cycle), 0)", new { cycle });
-
-    /// <summary>Accounts with one active monthly subscription each, billed through the end of December 2026.</summary>
-    async Task SeedSubscriptionsAsync(Guid tenant, int count)
-    {
-        await using var connection = new NpgsqlConnection(_fleet.ConnectionString("billing"));
-        await connection.ExecuteAsync("""
-            insert into billing_accounts (id, tenant_id, customer_id, currency) select gen_random_uuid(), @tenant, gen_random_uuid(), 'USD' from generate_series(1, @count);
-            insert into subscriptions (id, tenant_id, account_id, customer_id, order_id, service_id, plan_id, plan_version, plan_name, price, currency, billing_period,
-                activation_date, billed_through)
-            select gen_random_uuid(), @tenant, a.id, a.customer_id, gen_random_uuid(), gen_random_uuid(), gen_random_uuid(), 1, 'Fibre 50', 30.00, 'USD', 'monthly',
-                '2026-11-01', '2026-12-31'
-            from billing_accounts a where a.tenant_id = @tenant;
-            """, new { tenant, count });
-    }
 
     async Task<OrderResponse> ActiveServiceAsync(Guid pool, string username)
     {

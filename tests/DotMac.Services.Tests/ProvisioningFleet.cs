@@ -166,6 +166,25 @@ public sealed class ProvisioningFleet : IAsyncDisposable
         return [.. await connection.QueryAsync<T>(sql, parameters)];
     }
 
+    /// <summary>
+    /// Billing accounts with one active monthly 30.00 USD subscription each, billed through the end of December 2026, as
+    /// provisioning would leave them (seeded in billing's database: the flow that opens them is tested on its own).
+    /// </summary>
+    public async Task SeedSubscriptionsAsync(Guid tenant, int count)
+    {
+        await using var connection = new NpgsqlConnection(ConnectionString("billing"));
+        await connection.ExecuteAsync("""
+            insert into billing_accounts (id, tenant_id, customer_id, currency) select gen_random_uuid(), @tenant, gen_random_uuid(), 'USD' from generate_series(1, @count);
+            insert into subscriptions (id, tenant_id, account_id, customer_id, order_id, service_id, plan_id, plan_version, plan_name, price, currency, billing_period,
+                activation_date, billed_through)
+            select gen_random_uuid(), @tenant, a.id, a.customer_id, gen_random_uuid(), gen_random_uuid(), gen_random_uuid(), 1, 'Fibre', 30.00, 'USD', 'monthly',
+                '2026-11-01', '2026-12-31'
+            from billing_accounts a where a.tenant_id = @tenant;
+            analyze billing_accounts;
+            analyze subscriptions;
+            """, new { tenant, count }, commandTimeout: 600);
+    }
+
     /// <summary>Polls until <paramref name="condition"/> holds; throws with <paramref name="what"/> if it does not in time.</summary>
     public static async Task EventuallyAsync(Func<Task<bool>> condition, string what, TimeSpan? timeout = null)
     {
