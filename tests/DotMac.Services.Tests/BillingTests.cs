@@ -131,6 +131,49 @@ public class BillingTests
     }
 
     [Test]
+    public async Task A_plan_change_of_a_running_service_reapplies_its_rate_and_prorates_the_invoiced_period()
+    {
+        var pool = await _fleet.PoolAsync(_tenant, "100.71.0.0/24");
+        var service = await ActiveServiceAsync(pool, "upgrader");
+        var faster = (await _fleet.CallAsync<PlanResponse>("services", HttpMethod.Post, "/api/v1/plans", _tenant,
+            new CreatePlanRequest("fibre-200", "Fibre 200", new PlanTerms(200, 40, 60.00m, "USD")))).Id;
+
+        await _fleet.CallAsync<JsonElement>("services", HttpMethod.Post, $"/api/v1/services/{service.ServiceId}/change-plan", _tenant, new { planId = faster });
+
+        // Activated and changed today, in the tenant's month (billing day 1): the activation charged the rest of the month
+        // at 30.00; the change credits that part and charges it at 60.00.
+        var today = DateOnly.FromDateTime(DateTime.UtcNow);
+        var start = new DateOnly(today.Year, today.Month, 1);
+        var end = start.AddMonths(1).AddDays(-1);
+        decimal Rest(decimal price) => Math.Round(price * (end.DayNumber - today.DayNumber + 1) / (end.DayNumber - start.DayNumber + 1), 2, MidpointRounding.AwayFromZero);
+        IReadOnlyList<(string Kind, decimal Amount)> charges = [];
+        await ProvisioningFleet.EventuallyAsync(async () => (charges = await _fleet.QueryAsync<(string, decimal)>("billing",
+            "select kind, amount from pending_charges where service_id = @id order by created_at, kind desc", new { id = service.ServiceId })).Count == 3,
+            "the activation, the credit and the charge of the change");
+        Assert.That(charges, Is.EqualTo(new[] { ("proration_charge", Rest(30.00m)), ("proration_credit", -Rest(30.00m)), ("proration_charge", Rest(60.00m)) }));
+        var subscription = (await _fleet.QueryAsync<(string PlanName, decimal Price)>("billing", "select plan_name, price from subscriptions where service_id = @id",
+            new { id = service.ServiceId })).Single();
+        Assert.That(subscription, Is.EqualTo(("Fibre 200", 60.00m)));
+        await ProvisioningFleet.EventuallyAsync(async () => (await RadTestAsync(service.Id)).Attributes.GetValueOrDefault("Mikrotik-Rate-Limit") == "40M/200M",
+            "RADIUS answers the new plan's rate");
+
+        // Its customer sees it; another customer of the tenant sees no service and not this one.
+        var client = new TenantClient(_fleet.Gateway, "customer", []);
+        var owner = await TrustedIdentity.TokenAsync(_tenant, "customer", [new Permission("services", "read", PermissionScope.Own)], service.CustomerId);
+        var stranger = await TrustedIdentity.TokenAsync(_tenant, "customer", [new Permission("services", "read", PermissionScope.Own)], Guid.NewGuid());
+        Assert.That((await ReadAsync(client, owner, "/api/v1/services/services")).GetProperty("items").EnumerateArray().Select(i => i.GetProperty("id").GetGuid()),
+            Is.EqualTo(new[] { service.ServiceId }));
+        Assert.That((await ReadAsync(client, stranger, "/api/v1/services/services")).GetProperty("total").GetInt64(), Is.Zero);
+        using (var other = await client.SendAsync(HttpMethod.Get, $"/api/v1/services/services/{service.ServiceId}", stranger))
+            Assert.That(other.StatusCode, Is.EqualTo(HttpStatusCode.NotFound));
+
+        // Once more with the same plan: nothing new.
+        await _fleet.CallAsync<JsonElement>("services", HttpMethod.Post, $"/api/v1/services/{service.ServiceId}/change-plan", _tenant, new { planId = faster });
+        await Task.Delay(1000);
+        Assert.That(await _fleet.ScalarAsync<long>("billing", "select count(*) from pending_charges where service_id = @id", new { id = service.ServiceId }), Is.EqualTo(3));
+    }
+
+    [Test]
     public async Task A_tenant_setting_decides_whether_a_suspended_subscription_is_still_invoiced()
     {
         var tenant = Guid.NewGuid();

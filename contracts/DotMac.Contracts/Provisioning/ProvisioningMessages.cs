@@ -34,6 +34,20 @@ public sealed record SubscriptionOpened(Guid TenantId, Guid OrderId, Guid Subscr
 
 public sealed record SubscriptionRejected(Guid TenantId, Guid OrderId, string Reason, DateTimeOffset OccurredAt) : IIntegrationEvent;
 
+/// <summary>
+/// billing: the order's service moved to another plan (version) from <paramref name="EffectiveOn"/>: the subscription takes
+/// the new price, and the part of the period already invoiced is credited at the old price and charged at the new one.
+/// </summary>
+public sealed record ChangeSubscriptionPlanCommand(
+    Guid TenantId,
+    Guid OrderId,
+    Guid PlanId,
+    int PlanVersion,
+    string PlanName,
+    decimal Price,
+    string Currency,
+    DateOnly EffectiveOn);
+
 /// <summary>billing: cancel the order's subscription (compensation) or end it (termination). None is not an error.</summary>
 public sealed record CancelSubscriptionCommand(Guid TenantId, Guid OrderId, string Reason);
 

@@ -118,14 +118,8 @@ internal static class CyclesApi
             throw new ValidationFailedException(errors);
         if (subscription.Status != "active")
             throw new ConflictException("Only an active subscription changes plan.", "subscription.not_active");
-        if (subscription.PlanId == body.PlanId && subscription.PlanVersion == body.PlanVersion)
-            return TypedResults.Ok(subscription.ToResponse());
-        await SubscriptionCharges.ChangePriceAsync(session.Connection, transaction, subscription, body.PlanName.Trim(), body.Price, body.EffectiveOn,
-            $"{subscription.Id:N}:{body.PlanId:N}:{body.PlanVersion}:{body.EffectiveOn:yyyy-MM-dd}", cancellationToken);
-        await session.Connection.ExecuteAsync(new CommandDefinition(SubscriptionSql.ChangePlan, new
-        {
-            caller.TenantId, Id = id, body.PlanId, body.PlanVersion, PlanName = body.PlanName.Trim(), body.Price,
-        }, transaction, cancellationToken: cancellationToken));
+        await SubscriptionCharges.ChangePlanAsync(session.Connection, transaction, subscription, body.PlanId, body.PlanVersion, body.PlanName.Trim(), body.Price,
+            body.EffectiveOn, cancellationToken);
         var changed = await session.Connection.QuerySingleAsync<SubscriptionRow>(new CommandDefinition(SubscriptionSql.Get, new { caller.TenantId, Id = id }, transaction,
             cancellationToken: cancellationToken));
         await session.CommitAsync(cancellationToken);

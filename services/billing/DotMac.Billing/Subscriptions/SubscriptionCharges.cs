@@ -58,6 +58,23 @@ internal static class SubscriptionCharges
             $"change:{changeKey}:charge", cancellationToken);
     }
 
+    /// <summary>
+    /// Moves the subscription to another plan version from <paramref name="effective"/>: prorations for the part already
+    /// invoiced, then the new plan and price. The same change again changes nothing (its charges' source keys are taken).
+    /// </summary>
+    public static async Task ChangePlanAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, SubscriptionRow subscription, Guid planId, int planVersion,
+        string planName, decimal price, DateOnly effective, CancellationToken cancellationToken)
+    {
+        if (subscription.PlanId == planId && subscription.PlanVersion == planVersion)
+            return;
+        await ChangePriceAsync(connection, transaction, subscription, planName, price, effective,
+            $"{subscription.Id:N}:{planId:N}:{planVersion}:{effective:yyyy-MM-dd}", cancellationToken);
+        await connection.ExecuteAsync(new CommandDefinition(SubscriptionSql.ChangePlan, new
+        {
+            subscription.TenantId, subscription.Id, PlanId = planId, PlanVersion = planVersion, PlanName = planName, Price = price,
+        }, transaction, cancellationToken: cancellationToken));
+    }
+
     static DateSpan BilledPeriod(SubscriptionRow subscription, DateOnly through) =>
         new(through.AddDays(1).AddMonths(-Proration.Months(subscription.BillingPeriod)), through);
 

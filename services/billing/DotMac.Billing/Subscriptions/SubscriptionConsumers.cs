@@ -16,6 +16,7 @@ internal sealed class SubscriptionConsumers(DbSession session, TimeProvider cloc
     IConsumer<CustomerCreated>,
     IConsumer<OpenSubscriptionCommand>,
     IConsumer<CancelSubscriptionCommand>,
+    IConsumer<ChangeSubscriptionPlanCommand>,
     IConsumer<ServiceSuspended>,
     IConsumer<ServiceResumed>
 {
@@ -81,6 +82,21 @@ internal sealed class SubscriptionConsumers(DbSession session, TimeProvider cloc
             var endedOn = tenant.LocalDate(clock.GetUtcNow());
             await Execute(SubscriptionSql.Cancel, new { m.TenantId, m.OrderId, m.Reason, EndedOn = endedOn }, context);
             await SubscriptionCharges.EndAsync(session.Connection, session.Transaction!, subscription, endedOn, context.CancellationToken);
+        }
+        await session.CommitAsync(context.CancellationToken);
+    }
+
+    /// <summary>A plan change of a running service (from services): prorated from its effective day; none if the subscription ended.</summary>
+    public async Task Consume(ConsumeContext<ChangeSubscriptionPlanCommand> context)
+    {
+        var m = context.Message;
+        await session.BeginAsync(context.CancellationToken);
+        var subscription = await session.Connection.QuerySingleOrDefaultAsync<SubscriptionRow>(Command(SubscriptionSql.OfOrderForUpdate, new { m.TenantId, m.OrderId }, context));
+        if (subscription is { Status: "active" } && subscription.Currency.Trim() == m.Currency && Invoicing.Money.IsExact(m.Price, m.Currency))
+        {
+            var effective = m.EffectiveOn < subscription.ActivationDate ? subscription.ActivationDate : m.EffectiveOn;
+            await SubscriptionCharges.ChangePlanAsync(session.Connection, session.Transaction!, subscription, m.PlanId, m.PlanVersion, m.PlanName, m.Price, effective,
+                context.CancellationToken);
         }
         await session.CommitAsync(context.CancellationToken);
     }

@@ -1,3 +1,4 @@
+using DotMac.Contracts.Provisioning;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.RegularExpressions;
@@ -120,6 +121,47 @@ internal sealed partial class ServiceOrders(DbSession session, IPublishEndpoint 
         await publish.Publish(new ServiceLifecycleRequested(tenantId, instance.OrderId, action, reason ?? $"{action} requested by staff"), cancellationToken);
         await session.CommitAsync(cancellationToken);
         return instance;
+    }
+
+    /// <summary>
+    /// Moves a running (active or suspended) service to another plan's current version, effective today: the instance
+    /// takes the new plan, networking re-applies the subscriber's rates (a suspended subscriber stays suspended) and
+    /// billing prorates the rest of the invoiced period. 422 for a retired plan or another currency; the same plan
+    /// version again changes nothing.
+    /// </summary>
+    public async Task<InstanceRow> ChangePlanAsync(Guid tenantId, Guid serviceId, Guid planId, CancellationToken cancellationToken)
+    {
+        var plan = await plans.GetAsync(tenantId, planId, cancellationToken);
+        if (plan is not { Status: "active" })
+            throw new ValidationFailedException("planId", "No active plan with this id in the tenant.");
+        await session.BeginAsync(cancellationToken);
+        var instance = await session.Connection.QuerySingleOrDefaultAsync<InstanceRow>(new CommandDefinition(OrderSql.GetInstance + " for update of i",
+            new { TenantId = tenantId, Id = serviceId }, session.Transaction, cancellationToken: cancellationToken)) ?? throw new NotFoundException("Service", serviceId);
+        if (instance.Status is not ("active" or "suspended"))
+            throw new ConflictException($"A {instance.Status} service cannot change plan.", "service.invalid_transition");
+        if (instance.PlanId == plan.Id && instance.PlanVersion == plan.Version)
+        {
+            await session.CommitAsync(cancellationToken);
+            return instance;
+        }
+        var current = await plans.GetVersionAsync(tenantId, instance.PlanId, instance.PlanVersion, cancellationToken)
+            ?? throw new InvalidOperationException($"Plan {instance.PlanId} version {instance.PlanVersion} of service {serviceId} is gone.");
+        if (current.Currency.Trim() != plan.Currency.Trim())
+            throw new ValidationFailedException("planId", $"The service is billed in {current.Currency.Trim()}, the plan in {plan.Currency.Trim()}.");
+        await session.Connection.ExecuteAsync(new CommandDefinition(
+            "update service_instances set plan_id = @PlanId, plan_version = @Version, updated_at = now() where tenant_id = @TenantId and id = @Id",
+            new { PlanId = plan.Id, plan.Version, TenantId = tenantId, Id = serviceId }, session.Transaction, cancellationToken: cancellationToken));
+        await session.Connection.ExecuteAsync(new CommandDefinition(OrderSql.InsertStep, new
+        {
+            instance.OrderId, TenantId = tenantId, Step = "change_plan", Outcome = "completed", Detail = $"{current.Name} v{current.Version} -> {plan.Name} v{plan.Version}",
+        }, session.Transaction, cancellationToken: cancellationToken));
+        await publish.Publish(new ApplyNetworkProfileCommand(tenantId, instance.OrderId, serviceId, instance.Username, instance.Address!,
+            plan.DownloadMbps * 1000, plan.UploadMbps * 1000, plan.BurstDownloadMbps * 1000, plan.BurstUploadMbps * 1000, plan.BurstSeconds), cancellationToken);
+        await publish.Publish(new ChangeSubscriptionPlanCommand(tenantId, instance.OrderId, plan.Id, plan.Version, plan.Name, plan.Price, plan.Currency.Trim(),
+            DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime)), cancellationToken);
+        await session.CommitAsync(cancellationToken);
+        return await session.Connection.QuerySingleAsync<InstanceRow>(new CommandDefinition(OrderSql.GetInstance, new { TenantId = tenantId, Id = serviceId },
+            cancellationToken: cancellationToken));
     }
 
     async Task<OrderRow?> FindByKeyAsync(Guid tenantId, string key, CancellationToken cancellationToken)
