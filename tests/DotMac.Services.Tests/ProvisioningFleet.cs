@@ -24,10 +24,11 @@ public sealed class ProvisioningFleet : IAsyncDisposable
         ("billing", "services/billing/DotMac.Billing", "DotMac.Billing", "billing-db"),
         ("services", "services/services/DotMac.Services", "DotMac.Services", "services-db"),
         ("gateway", "gateway/DotMac.Gateway", "DotMac.Gateway", null),
+        ("platform", "services/platform/DotMac.Platform", "DotMac.Platform", "platform-db"),
     ];
 
     /// <summary>What the gateway routes to (identity is the assembly's, in-process).</summary>
-    static readonly string[] Routed = ["networking", "billing", "services"];
+    static readonly string[] Routed = ["networking", "billing", "services", "platform"];
 
     /// <summary>What the fleet's callers hold: a tenant admin's grants (every resource of the tenant).</summary>
     static readonly Permission[] AdminPermissions =
@@ -37,6 +38,7 @@ public sealed class ProvisioningFleet : IAsyncDisposable
         .. TrustedIdentity.TenantPermissions("billing", "read", "write"),
     ];
 
+    (string Name, string Folder, string Assembly, string? Database)[] _members = [];
     readonly Dictionary<string, ServiceProcess> _running = [];
     readonly Dictionary<string, int> _ports = [];
     readonly Dictionary<string, Dictionary<string, string>> _environments = [];
@@ -52,9 +54,11 @@ public sealed class ProvisioningFleet : IAsyncDisposable
     /// <summary>The gateway, for calls with a token of a test's own (a customer's, another tenant's clerk).</summary>
     public HttpClient Gateway => _gateway;
 
-    public static async Task<ProvisioningFleet> StartAsync(string purpose, TimeSpan stepTimeout, IReadOnlyDictionary<string, string>? settings = null)
+    /// <summary>Starts the fleet; with <paramref name="platform"/> also platform (tenants and their settings), behind the gateway.</summary>
+    public static async Task<ProvisioningFleet> StartAsync(string purpose, TimeSpan stepTimeout, IReadOnlyDictionary<string, string>? settings = null,
+        bool platform = false)
     {
-        var fleet = new ProvisioningFleet();
+        var fleet = new ProvisioningFleet { _members = [.. Members.Where(m => platform || m.Name != "platform")] };
         fleet._vhost = await TestInfrastructure.CreateVirtualHostAsync(purpose);
         fleet._state = new TemporaryFolder("dotmac-provisioning");
         var rabbit = await TestInfrastructure.RabbitMqAsync();
@@ -62,9 +66,9 @@ public sealed class ProvisioningFleet : IAsyncDisposable
         // Below the kernel's ephemeral range (32768-60999): a killed member's port must still be free when it restarts,
         // and an outgoing connection of any process could otherwise take it in between.
         var next = 26000 + Random.Shared.Next(6000);
-        foreach (var member in Members)
+        foreach (var member in fleet._members)
             next = (fleet._ports[member.Name] = Ports.FirstFree(next)) + 1;
-        foreach (var member in Members)
+        foreach (var member in fleet._members)
         {
             var environment = new Dictionary<string, string>
             {
@@ -91,14 +95,14 @@ public sealed class ProvisioningFleet : IAsyncDisposable
             }
             else
             {
-                foreach (var routed in Routed)
+                foreach (var routed in Routed.Where(fleet._ports.ContainsKey))
                     environment[$"services__{routed}__http__0"] = $"http://127.0.0.1:{fleet._ports[routed]}";
             }
             fleet._environments[member.Name] = environment;
         }
         fleet._gateway = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{fleet._ports["gateway"]}"), Timeout = TimeSpan.FromSeconds(30) };
         fleet._client = new TenantClient(fleet._gateway, "tenant_admin", AdminPermissions);
-        await Task.WhenAll(Members.Where(m => m.Name != "gateway").Select(m => fleet.StartAsync(m.Name)));
+        await Task.WhenAll(fleet._members.Where(m => m.Name != "gateway").Select(m => fleet.StartAsync(m.Name)));
         await fleet.StartAsync("gateway");
         return fleet;
     }
