@@ -69,6 +69,20 @@ public sealed class Caller
         return scope.Value;
     }
 
+    /// <summary>
+    /// The customer a read of <paramref name="resource"/> is confined to: a customer (read at own scope) sees only their own
+    /// rows whatever they ask for (asking for another's is 403); staff get what they asked for, in their tenant.
+    /// </summary>
+    public Guid? OwnCustomer(string resource, Guid? asked = null)
+    {
+        if (ScopeFor(resource, "read") != PermissionScope.Own)
+            return asked;
+        var own = CustomerId ?? throw new ForbiddenException($"Only a customer reads their own {resource}.", "permission.denied");
+        if (asked is { } other && other != own)
+            throw new ForbiddenException($"A customer reads only their own {resource}.", "permission.denied");
+        return own;
+    }
+
     /// <summary>Minimal APIs bind a <see cref="Caller"/> parameter through this.</summary>
     public static ValueTask<Caller?> BindAsync(HttpContext context) => ValueTask.FromResult<Caller?>(From(context));
 

@@ -15,11 +15,3 @@ public sealed class BillingOptions
     /// <summary>Accounts invoiced per transaction of a billing cycle.</summary>
     public int CycleBatchSize { get; set; } = 2000;
 }
-
-/// <summary>PostgreSQL timestamptz values read by Dapper come as DateTime in UTC; the APIs answer DateTimeOffset.</summary>
-internal static class Times
-{
-    public static DateTimeOffset Utc(DateTime value) => new(DateTime.SpecifyKind(value, DateTimeKind.Utc));
-
-    public static DateTimeOffset? Utc(DateTime? value) => value is { } v ? Utc(v) : null;
-}

@@ -55,7 +55,7 @@ internal static class InvoicesApi
         if (status is not null && !Statuses.Contains(status))
             throw new ValidationFailedException("status", string.Join(", ", Statuses));
         await using var connection = await db.OpenConnectionAsync(cancellationToken);
-        var parameters = new { caller.TenantId, CustomerId = caller.OwnCustomer(customerId), AccountId = accountId, Status = status, Limit = limit, Offset = offset };
+        var parameters = new { caller.TenantId, CustomerId = caller.OwnCustomer("billing", customerId), AccountId = accountId, Status = status, Limit = limit, Offset = offset };
         var rows = await connection.QueryAsync<InvoiceRow>(new CommandDefinition($"select {Columns} from invoices {Filter} order by sequence desc limit @Limit offset @Offset",
             parameters, cancellationToken: cancellationToken));
         var total = await connection.ExecuteScalarAsync<long>(new CommandDefinition($"select count(*) from invoices {Filter}", parameters, cancellationToken: cancellationToken));
@@ -74,7 +74,7 @@ internal static class InvoicesApi
         await using var connection = await db.OpenConnectionAsync(cancellationToken);
         var row = await connection.QuerySingleOrDefaultAsync<InvoiceRow>(new CommandDefinition($"select {Columns} from invoices where tenant_id = @TenantId and id = @Id and status <> 'draft'",
             new { caller.TenantId, Id = id }, cancellationToken: cancellationToken));
-        if (row is null || caller.OwnCustomer() is { } own && own != row.CustomerId)
+        if (row is null || caller.OwnCustomer("billing") is { } own && own != row.CustomerId)
             throw new NotFoundException("Invoice", id);
         var lines = await connection.QueryAsync<InvoiceLineRow>(new CommandDefinition("""
             select position, kind, description, subscription_id, service_id, period_start, period_end, amount from invoice_lines
@@ -112,8 +112,7 @@ internal static class InvoicesApi
     static async Task<Results<Created<ChargeResponse>, Ok<ChargeResponse>>> ChargeAsync(Guid id, ChargeRequest body, Caller caller, DbSession session,
         [FromHeader(Name = "Idempotency-Key")] string? idempotencyKey, CancellationToken cancellationToken)
     {
-        if (idempotencyKey is not { Length: > 0 and <= 200 })
-            throw new BadRequestException("An Idempotency-Key header (1 to 200 characters) is required: it makes a repeated charge safe.", "idempotency_key.required");
+        idempotencyKey = IdempotencyKeys.Require(idempotencyKey, "charge");
         var transaction = await session.BeginAsync(cancellationToken);
         var account = await session.Connection.QuerySingleOrDefaultAsync<(Guid Id, string? Currency)?>(new CommandDefinition(
             "select id, currency from billing_accounts where tenant_id = @TenantId and id = @Id for update", new { caller.TenantId, Id = id }, transaction,
@@ -143,7 +142,7 @@ internal static class InvoicesApi
                 """, new { caller.TenantId, SourceKey = $"one_time:{idempotencyKey}" }, transaction, cancellationToken: cancellationToken));
         await session.CommitAsync(cancellationToken);
         if (charge.AccountId != id || charge.Description != body.Description.Trim() || charge.Amount != body.Amount)
-            throw new ValidationFailedException(new Dictionary<string, string[]> { ["Idempotency-Key"] = ["This key was used for a different charge."] }, "idempotency_key.reused");
+            throw IdempotencyKeys.Reused("charge");
         var response = new ChargeResponse(charge.Id, charge.AccountId, charge.Kind, charge.Description, Money.Round(charge.Amount, currency), charge.InvoiceId, Times.Utc(charge.CreatedAt));
         return inserted > 0 ? TypedResults.Created($"/api/v1/accounts/{id}/charges/{charge.Id}", response) : TypedResults.Ok(response);
     }

@@ -1,11 +1,9 @@
-using Dapper;
 using DotMac.Billing.Payments;
 using DotMac.ServiceDefaults.Auth;
 using DotMac.ServiceDefaults.Http;
 using DotMac.ServiceDefaults.Problems;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
-using Npgsql;
 
 namespace DotMac.Billing.Apis;
 
@@ -38,28 +36,18 @@ internal static class PaymentsApi
         return created ? TypedResults.Created($"/api/v1/payments/{payment.Id}", payment) : TypedResults.Ok(payment);
     }
 
-    static async Task<Ok<Page<PaymentResponse>>> ListAsync(Caller caller, NpgsqlDataSource db, PaymentDesk desk, CancellationToken cancellationToken,
+    static async Task<Ok<Page<PaymentResponse>>> ListAsync(Caller caller, PaymentDesk desk, CancellationToken cancellationToken,
         Guid? accountId = null, Guid? customerId = null, int limit = 50, int offset = 0)
     {
         OffsetPaging.Validate(limit, offset);
-        const string Filter = """
-            where tenant_id = @TenantId and (@AccountId::uuid is null or account_id = @AccountId) and (@CustomerId::uuid is null or customer_id = @CustomerId)
-            """;
-        var parameters = new { caller.TenantId, AccountId = accountId, CustomerId = caller.OwnCustomer(customerId), Limit = limit, Offset = offset };
-        await using var connection = await db.OpenConnectionAsync(cancellationToken);
-        var ids = await connection.QueryAsync<Guid>(new CommandDefinition($"select id from payments {Filter} order by created_at desc, id limit @Limit offset @Offset",
-            parameters, cancellationToken: cancellationToken));
-        var total = await connection.ExecuteScalarAsync<long>(new CommandDefinition($"select count(*) from payments {Filter}", parameters, cancellationToken: cancellationToken));
-        var items = new List<PaymentResponse>();
-        foreach (var id in ids)
-            items.Add((await desk.GetPaymentAsync(caller.TenantId, id, cancellationToken))!);
+        var (items, total) = await desk.ListAsync(caller.TenantId, accountId, caller.OwnCustomer("billing", customerId), limit, offset, cancellationToken);
         return TypedResults.Ok(new Page<PaymentResponse>(items, total, limit, offset));
     }
 
     static async Task<Ok<PaymentResponse>> GetAsync(Guid id, Caller caller, PaymentDesk desk, CancellationToken cancellationToken)
     {
         var payment = await desk.GetPaymentAsync(caller.TenantId, id, cancellationToken);
-        if (payment is null || caller.OwnCustomer() is { } own && own != payment.CustomerId)
+        if (payment is null || caller.OwnCustomer("billing") is { } own && own != payment.CustomerId)
             throw new NotFoundException("Payment", id);
         return TypedResults.Ok(payment);
     }
@@ -74,7 +62,7 @@ internal static class PaymentsApi
     static async Task<Ok<CreditNoteResponse>> GetCreditNoteAsync(Guid id, Caller caller, PaymentDesk desk, CancellationToken cancellationToken)
     {
         var note = await desk.GetCreditNoteAsync(caller.TenantId, id, cancellationToken);
-        if (note is null || caller.OwnCustomer() is { } own && own != note.CustomerId)
+        if (note is null || caller.OwnCustomer("billing") is { } own && own != note.CustomerId)
             throw new NotFoundException("Credit note", id);
         return TypedResults.Ok(note);
     }

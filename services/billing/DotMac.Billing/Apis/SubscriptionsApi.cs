@@ -31,7 +31,7 @@ internal static class SubscriptionsApi
     {
         OffsetPaging.Validate(limit, offset);
         await using var connection = await db.OpenConnectionAsync(cancellationToken);
-        var parameters = new { caller.TenantId, CustomerId = caller.OwnCustomer(customerId), Limit = limit, Offset = offset };
+        var parameters = new { caller.TenantId, CustomerId = caller.OwnCustomer("billing", customerId), Limit = limit, Offset = offset };
         var rows = await connection.QueryAsync<AccountRow>(new CommandDefinition(SubscriptionSql.ListAccounts, parameters, cancellationToken: cancellationToken));
         var total = await connection.ExecuteScalarAsync<long>(new CommandDefinition(SubscriptionSql.CountAccounts, parameters, cancellationToken: cancellationToken));
         return TypedResults.Ok(new Page<AccountResponse>([.. rows.Select(r => r.ToResponse())], total, limit, offset));
@@ -44,7 +44,7 @@ internal static class SubscriptionsApi
         if (status is not null and not ("active" or "cancelled"))
             throw new ValidationFailedException("status", "active or cancelled.");
         await using var connection = await db.OpenConnectionAsync(cancellationToken);
-        var parameters = new { caller.TenantId, CustomerId = caller.OwnCustomer(customerId), Status = status, Limit = limit, Offset = offset };
+        var parameters = new { caller.TenantId, CustomerId = caller.OwnCustomer("billing", customerId), Status = status, Limit = limit, Offset = offset };
         var rows = await connection.QueryAsync<SubscriptionRow>(new CommandDefinition(SubscriptionSql.List, parameters, cancellationToken: cancellationToken));
         var total = await connection.ExecuteScalarAsync<long>(new CommandDefinition(SubscriptionSql.Count, parameters, cancellationToken: cancellationToken));
         return TypedResults.Ok(new Page<SubscriptionResponse>([.. rows.Select(r => r.ToResponse())], total, limit, offset));
@@ -55,7 +55,7 @@ internal static class SubscriptionsApi
         await using var connection = await db.OpenConnectionAsync(cancellationToken);
         var row = await connection.QuerySingleOrDefaultAsync<SubscriptionRow>(new CommandDefinition(SubscriptionSql.Get, new { caller.TenantId, Id = id }, cancellationToken: cancellationToken))
             ?? throw new NotFoundException("Subscription", id);
-        if (caller.OwnCustomer() is { } own && own != row.CustomerId)
+        if (caller.OwnCustomer("billing") is { } own && own != row.CustomerId)
             throw new NotFoundException("Subscription", id);
         return TypedResults.Ok(row.ToResponse());
     }

@@ -1,3 +1,5 @@
+using DotMac.ServiceDefaults.Data;
+
 namespace DotMac.Billing.Cycles;
 
 internal sealed class CycleRow

@@ -1,3 +1,5 @@
+using DotMac.ServiceDefaults.Data;
+
 namespace DotMac.Billing.Invoicing;
 
 public sealed record InvoiceLineResponse(int Position, string Kind, string Description, Guid? SubscriptionId, Guid? ServiceId, DateOnly? PeriodStart,

@@ -1,11 +1,10 @@
-using System.Security.Cryptography;
-using System.Text;
 using Dapper;
 using DotMac.Billing.Invoicing;
 using DotMac.Billing.Subscriptions;
 using DotMac.Billing.Tenants;
 using DotMac.Contracts.Billing;
 using DotMac.ServiceDefaults.Data;
+using DotMac.ServiceDefaults.Http;
 using DotMac.ServiceDefaults.Problems;
 using MassTransit;
 
@@ -28,11 +27,11 @@ internal sealed class PaymentDesk(DbSession session, IPublishEndpoint publish, I
 
     public async Task<(PaymentResponse Payment, bool Created)> PayAsync(Guid tenantId, string? idempotencyKey, PaymentRequest request, CancellationToken cancellationToken)
     {
-        var key = RequireKey(idempotencyKey);
+        var key = IdempotencyKeys.Require(idempotencyKey, "payment");
         var provider = providers.FirstOrDefault(p => p.Methods.Contains(request.Method))
             ?? throw new ValidationFailedException("method", $"One of {string.Join(", ", providers.SelectMany(p => p.Methods))}.");
         await session.OpenAsync(cancellationToken);
-        var hash = Hash($"{request.AccountId}|{request.CustomerId}|{request.Amount}|{request.Currency}|{request.Method}|{request.Reference}|{Last4(request.Card)}");
+        var hash = IdempotencyKeys.Hash($"{request.AccountId}|{request.CustomerId}|{request.Amount}|{request.Currency}|{request.Method}|{request.Reference}|{Last4(request.Card)}");
         if (await PaymentOfKeyAsync(tenantId, key, cancellationToken) is { } earlier)
             return (await ResponseAsync(Same(earlier, earlier.RequestHash, hash), cancellationToken), false);
 
@@ -97,11 +96,28 @@ internal sealed class PaymentDesk(DbSession session, IPublishEndpoint publish, I
         return await PaymentAsync(tenantId, id, cancellationToken) is { } row ? await ResponseAsync(row, cancellationToken) : null;
     }
 
+    /// <summary>A page of payments with their allocations: three queries, whatever the size of the page.</summary>
+    public async Task<(IReadOnlyList<PaymentResponse> Items, long Total)> ListAsync(Guid tenantId, Guid? accountId, Guid? customerId, int limit, int offset,
+        CancellationToken cancellationToken)
+    {
+        const string Filter = """
+            where tenant_id = @TenantId and (@AccountId::uuid is null or account_id = @AccountId) and (@CustomerId::uuid is null or customer_id = @CustomerId)
+            """;
+        await session.OpenAsync(cancellationToken);
+        var parameters = new { TenantId = tenantId, AccountId = accountId, CustomerId = customerId, Limit = limit, Offset = offset };
+        var rows = (await session.Connection.QueryAsync<PaymentRow>(new CommandDefinition(
+            $"select {PaymentColumns} from payments {Filter} order by created_at desc, id limit @Limit offset @Offset", parameters, cancellationToken: cancellationToken))).AsList();
+        var total = await session.Connection.ExecuteScalarAsync<long>(new CommandDefinition($"select count(*) from payments {Filter}", parameters,
+            cancellationToken: cancellationToken));
+        var allocations = await AllocationsAsync(tenantId, [.. rows.Select(r => r.Id)], cancellationToken);
+        return ([.. rows.Select(r => Response(r, allocations[r.Id]))], total);
+    }
+
     public async Task<(CreditNoteResponse Note, bool Created)> CreditAsync(Guid tenantId, string? idempotencyKey, CreditNoteRequest request, CancellationToken cancellationToken)
     {
-        var key = RequireKey(idempotencyKey);
+        var key = IdempotencyKeys.Require(idempotencyKey, "credit note");
         await session.OpenAsync(cancellationToken);
-        var hash = Hash($"{request.AccountId}|{request.Amount}|{request.Reason}|{request.InvoiceId}|{request.PaymentId}");
+        var hash = IdempotencyKeys.Hash($"{request.AccountId}|{request.Amount}|{request.Reason}|{request.InvoiceId}|{request.PaymentId}");
         if (await CreditNoteOfKeyAsync(tenantId, key, cancellationToken) is { } earlier)
             return (Same(earlier, earlier.RequestHash, hash).ToResponse(), false);
         var account = await AccountAsync(tenantId, request.AccountId, null, cancellationToken);
@@ -188,12 +204,17 @@ internal sealed class PaymentDesk(DbSession session, IPublishEndpoint publish, I
         session.Connection.QuerySingleOrDefaultAsync<CreditNoteRow>(new CommandDefinition($"select {CreditNoteColumns} from credit_notes where tenant_id = @TenantId and id = @Id",
             new { TenantId = tenantId, Id = id }, session.Transaction, cancellationToken: cancellationToken));
 
-    async Task<PaymentResponse> ResponseAsync(PaymentRow row, CancellationToken cancellationToken)
+    async Task<PaymentResponse> ResponseAsync(PaymentRow row, CancellationToken cancellationToken) =>
+        Response(row, (await AllocationsAsync(row.TenantId, [row.Id], cancellationToken))[row.Id]);
+
+    async Task<ILookup<Guid, AllocationRow>> AllocationsAsync(Guid tenantId, Guid[] payments, CancellationToken cancellationToken) =>
+        (await session.Connection.QueryAsync<AllocationRow>(new CommandDefinition("""
+            select a.payment_id, a.invoice_id, i.number as invoice_number, a.source, a.amount from allocations a join invoices i on i.id = a.invoice_id
+            where a.tenant_id = @TenantId and a.payment_id = any(@Payments) order by a.created_at, a.id
+            """, new { TenantId = tenantId, Payments = payments }, session.Transaction, cancellationToken: cancellationToken))).ToLookup(a => a.PaymentId);
+
+    static PaymentResponse Response(PaymentRow row, IEnumerable<AllocationRow> allocations)
     {
-        var allocations = (await session.Connection.QueryAsync<AllocationRow>(new CommandDefinition("""
-            select a.invoice_id, i.number as invoice_number, a.source, a.amount from allocations a join invoices i on i.id = a.invoice_id
-            where a.tenant_id = @TenantId and a.payment_id = @Id order by a.created_at, a.id
-            """, new { row.TenantId, row.Id }, session.Transaction, cancellationToken: cancellationToken))).ToList();
         var currency = row.Currency.Trim();
         var kept = row.Status == "succeeded" ? row.Amount - allocations.Sum(a => a.Amount) : 0;
         return new PaymentResponse(row.Id, row.AccountId, row.CustomerId, row.Method, Money.Round(row.Amount, currency), currency, row.Status, row.Reference,
@@ -205,11 +226,5 @@ internal sealed class PaymentDesk(DbSession session, IPublishEndpoint publish, I
     /// <summary>Only the last four digits of a card are kept anywhere (the request hash included).</summary>
     static string? Last4(CardDetails? card) => card is null ? null : new string([.. card.Number.Where(char.IsDigit).TakeLast(4)]);
 
-    static string RequireKey(string? key) => key is { Length: > 0 and <= 200 } ? key
-        : throw new BadRequestException("An Idempotency-Key header (1 to 200 characters) is required: it makes a repeated payment safe.", "idempotency_key.required");
-
-    static T Same<T>(T row, string earlierHash, string hash) => earlierHash == hash ? row
-        : throw new ValidationFailedException(new Dictionary<string, string[]> { ["Idempotency-Key"] = ["This key was used for a different request."] }, "idempotency_key.reused");
-
-    static string Hash(string canonical) => Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(canonical)));
+    static T Same<T>(T row, string earlierHash, string hash) => earlierHash == hash ? row : throw IdempotencyKeys.Reused("request");
 }

@@ -1,3 +1,5 @@
+using DotMac.ServiceDefaults.Data;
+
 namespace DotMac.Billing.Payments;
 
 /// <summary>
@@ -55,6 +57,7 @@ internal sealed class CreditNoteRow
 
 internal sealed class AllocationRow
 {
+    public Guid PaymentId { get; init; }
     public Guid InvoiceId { get; init; }
     public string? InvoiceNumber { get; init; }
     public string Source { get; init; } = "";

@@ -54,7 +54,7 @@ internal static class OrdersApi
     {
         OffsetPaging.Validate(limit, offset);
         await using var connection = await db.OpenConnectionAsync(cancellationToken);
-        var parameters = new { caller.TenantId, Status = status, CustomerId = OwnCustomer(caller, customerId), Limit = limit, Offset = offset };
+        var parameters = new { caller.TenantId, Status = status, CustomerId = caller.OwnCustomer(Resource, customerId), Limit = limit, Offset = offset };
         var rows = await connection.QueryAsync<OrderRow>(new CommandDefinition(OrderSql.ListOrders, parameters, cancellationToken: cancellationToken));
         var total = await connection.ExecuteScalarAsync<long>(new CommandDefinition(OrderSql.CountOrders, parameters, cancellationToken: cancellationToken));
         return TypedResults.Ok(new Page<OrderResponse>([.. rows.Select(r => r.ToResponse())], total, limit, offset));
@@ -63,7 +63,7 @@ internal static class OrdersApi
     static async Task<Ok<OrderResponse>> GetOrderAsync(Guid id, Caller caller, ServiceOrders orders, CancellationToken cancellationToken)
     {
         var order = await orders.GetAsync(caller.TenantId, id, cancellationToken);
-        if (order is null || OwnCustomer(caller, null) is { } own && own != order.CustomerId)
+        if (order is null || caller.OwnCustomer(Resource) is { } own && own != order.CustomerId)
             throw new NotFoundException("ServiceOrder", id);
         return TypedResults.Ok(order.ToResponse(await orders.StepsAsync(caller.TenantId, id, cancellationToken)));
     }
@@ -73,7 +73,7 @@ internal static class OrdersApi
     {
         OffsetPaging.Validate(limit, offset);
         await using var connection = await db.OpenConnectionAsync(cancellationToken);
-        var parameters = new { caller.TenantId, Status = status, CustomerId = OwnCustomer(caller, customerId), Limit = limit, Offset = offset };
+        var parameters = new { caller.TenantId, Status = status, CustomerId = caller.OwnCustomer(Resource, customerId), Limit = limit, Offset = offset };
         var rows = await connection.QueryAsync<InstanceRow>(new CommandDefinition(OrderSql.ListInstances, parameters, cancellationToken: cancellationToken));
         var total = await connection.ExecuteScalarAsync<long>(new CommandDefinition(OrderSql.CountInstances, parameters, cancellationToken: cancellationToken));
         return TypedResults.Ok(new Page<ServiceResponse>([.. rows.Select(r => r.ToResponse())], total, limit, offset));
@@ -84,7 +84,7 @@ internal static class OrdersApi
         await using var connection = await db.OpenConnectionAsync(cancellationToken);
         var row = await connection.QuerySingleOrDefaultAsync<InstanceRow>(new CommandDefinition(OrderSql.GetInstance, new { caller.TenantId, Id = id }, cancellationToken: cancellationToken))
             ?? throw new NotFoundException("Service", id);
-        if (OwnCustomer(caller, null) is { } own && own != row.CustomerId)
+        if (caller.OwnCustomer(Resource) is { } own && own != row.CustomerId)
             throw new NotFoundException("Service", id);
         return TypedResults.Ok(row.ToResponse());
     }
@@ -95,15 +95,6 @@ internal static class OrdersApi
     {
         var instance = await orders.ChangePlanAsync(caller.TenantId, id, request.PlanId, cancellationToken);
         return TypedResults.Accepted($"/api/v1/services/{id}", instance.ToResponse());
-    }
-
-    /// <summary>A customer (services:read at own scope) sees only their own orders and services, whatever they ask for.</summary>
-    static Guid? OwnCustomer(Caller caller, Guid? asked)
-    {
-        if (caller.ScopeFor(Resource, "read") != PermissionScope.Own)
-            return asked;
-        var own = caller.CustomerId ?? throw new ForbiddenException("Only a customer reads their own services.", "permission.denied");
-        return asked is { } other && other != own ? throw new ForbiddenException("A customer reads only their own services.", "permission.denied") : own;
     }
 
     static async Task<Accepted<ServiceResponse>> RequestAsync(Guid id, string action, LifecycleRequest? request, Caller caller, ServiceOrders orders,

@@ -1,3 +1,5 @@
+using DotMac.ServiceDefaults.Data;
+
 namespace DotMac.Services.Plans;
 
 /// <summary>

@@ -1,10 +1,9 @@
-using DotMac.Contracts.Provisioning;
-using System.Security.Cryptography;
-using System.Text;
 using System.Text.RegularExpressions;
 using Dapper;
+using DotMac.Contracts.Provisioning;
 using DotMac.Contracts.Services;
 using DotMac.ServiceDefaults.Data;
+using DotMac.ServiceDefaults.Http;
 using DotMac.ServiceDefaults.Problems;
 using DotMac.Services.Plans;
 using MassTransit;
@@ -24,8 +23,7 @@ internal sealed partial class ServiceOrders(DbSession session, IPublishEndpoint 
     /// </summary>
     public async Task<(OrderRow Order, bool Created)> SubmitAsync(Guid tenantId, string? idempotencyKey, CreateOrderRequest request, CancellationToken cancellationToken)
     {
-        if (string.IsNullOrWhiteSpace(idempotencyKey) || idempotencyKey.Length > 200)
-            throw new BadRequestException("An Idempotency-Key header (1 to 200 characters) is required: it makes a repeated order safe.", "idempotency_key.required");
+        idempotencyKey = IdempotencyKeys.Require(idempotencyKey, "order");
         var errors = new Dictionary<string, string[]>();
         if (request.CustomerId == Guid.Empty)
             errors["customerId"] = ["The customer's id is required."];
@@ -171,11 +169,9 @@ internal sealed partial class ServiceOrders(DbSession session, IPublishEndpoint 
             session.Transaction, cancellationToken: cancellationToken));
     }
 
-    static OrderRow Same(OrderRow order, string hash) => order.RequestHash == hash ? order
-        : throw new ValidationFailedException(new Dictionary<string, string[]> { ["Idempotency-Key"] = ["This key was used for a different order."] }, "idempotency_key.reused");
+    static OrderRow Same(OrderRow order, string hash) => order.RequestHash == hash ? order : throw IdempotencyKeys.Reused("order");
 
-    static string Hash(CreateOrderRequest request) =>
-        Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes($"{request.CustomerId}|{request.PlanId}|{request.PoolId}|{request.Username}")));
+    static string Hash(CreateOrderRequest request) => IdempotencyKeys.Hash($"{request.CustomerId}|{request.PlanId}|{request.PoolId}|{request.Username}");
 
     [GeneratedRegex("^[a-z0-9][a-z0-9._@-]{2,63}$")]
     private static partial Regex UsernamePattern();

@@ -1,7 +1,7 @@
-namespace DotMac.Services;
+namespace DotMac.ServiceDefaults.Data;
 
 /// <summary>PostgreSQL timestamptz values read by Dapper come as DateTime in UTC; the APIs answer DateTimeOffset.</summary>
-internal static class Times
+public static class Times
 {
     public static DateTimeOffset Utc(DateTime value) => new(DateTime.SpecifyKind(value, DateTimeKind.Utc));
 
