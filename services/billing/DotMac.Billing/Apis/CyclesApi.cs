@@ -43,11 +43,10 @@ internal static class CyclesApi
         return app;
     }
 
-    static async Task<Accepted<StartedCycle>> StartAsync(StartCycleRequest body, Caller caller, NpgsqlDataSource db, DbSession session, IPublishEndpoint publish,
-        TimeProvider clock, CancellationToken cancellationToken)
+    static async Task<Accepted<StartedCycle>> StartAsync(StartCycleRequest body, Caller caller, DbSession session, IPublishEndpoint publish, TimeProvider clock,
+        CancellationToken cancellationToken)
     {
-        await using var connection = await db.OpenConnectionAsync(cancellationToken);
-        var tenant = await TenantBilling.GetAsync(connection, null, caller.TenantId, cancellationToken);
+        var tenant = await TenantBilling.GetAsync(await session.OpenAsync(cancellationToken), null, caller.TenantId, cancellationToken);
         if (body.PeriodStart is { } start && start.Day != tenant.BillingDay)
             throw new ValidationFailedException("periodStart", $"A period starts on the tenant's billing day ({tenant.BillingDay}).");
         var period = Proration.PeriodContaining(body.PeriodStart ?? tenant.LocalDate(clock.GetUtcNow()), tenant.BillingDay);

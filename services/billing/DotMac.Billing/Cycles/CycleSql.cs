@@ -11,8 +11,6 @@ internal static class CycleSql
 
     public const string Get = $"select {Columns} from billing_cycles where tenant_id = @TenantId and id = @Id";
 
-    public const string OfPeriod = $"select {Columns} from billing_cycles where tenant_id = @TenantId and period_start = @PeriodStart";
-
     public const string List = $"select {Columns} from billing_cycles where tenant_id = @TenantId order by period_start desc limit @Limit offset @Offset";
 
     public const string Count = "select count(*) from billing_cycles where tenant_id = @TenantId";

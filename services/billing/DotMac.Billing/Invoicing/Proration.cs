@@ -5,8 +5,6 @@ public readonly record struct DateSpan(DateOnly Start, DateOnly End)
 {
     public int Days => End.DayNumber - Start.DayNumber + 1;
 
-    public bool Contains(DateOnly day) => day >= Start && day <= End;
-
     public override string ToString() => $"{Start:yyyy-MM-dd}..{End:yyyy-MM-dd}";
 }
 

@@ -9,8 +9,6 @@ internal static class SubscriptionSql
 
     const string AccountColumns = "id, tenant_id, customer_id, currency, status, credit_balance, created_at";
 
-    public const string AccountOfCustomer = $"select {AccountColumns} from billing_accounts where tenant_id = @TenantId and customer_id = @CustomerId";
-
     public const string AccountForUpdate = $"select {AccountColumns} from billing_accounts where tenant_id = @TenantId and customer_id = @CustomerId for update";
 
     public const string SetAccountCurrency = "update billing_accounts set currency = @Currency, updated_at = now() where id = @Id and currency is null";
