@@ -25,10 +25,11 @@ public sealed class ProvisioningFleet : IAsyncDisposable
         ("services", "services/services/DotMac.Services", "DotMac.Services", "services-db"),
         ("gateway", "gateway/DotMac.Gateway", "DotMac.Gateway", null),
         ("platform", "services/platform/DotMac.Platform", "DotMac.Platform", "platform-db"),
+        ("events", "services/events/DotMac.Events", "DotMac.Events", "events-db"),
     ];
 
     /// <summary>What the gateway routes to (identity is the assembly's, in-process).</summary>
-    static readonly string[] Routed = ["networking", "billing", "services", "platform"];
+    static readonly string[] Routed = ["networking", "billing", "services", "platform", "events"];
 
     /// <summary>What the fleet's callers hold: a tenant admin's grants (every resource of the tenant).</summary>
     static readonly Permission[] AdminPermissions =
@@ -36,6 +37,8 @@ public sealed class ProvisioningFleet : IAsyncDisposable
         .. TrustedIdentity.TenantPermissions("services", "read", "write"),
         .. TrustedIdentity.TenantPermissions("network", "read", "write"),
         .. TrustedIdentity.TenantPermissions("billing", "read", "write"),
+        .. TrustedIdentity.TenantPermissions("events", "read"),
+        .. TrustedIdentity.TenantPermissions("webhooks", "read", "write"),
     ];
 
     (string Name, string Folder, string Assembly, string? Database)[] _members = [];
@@ -54,11 +57,14 @@ public sealed class ProvisioningFleet : IAsyncDisposable
     /// <summary>The gateway, for calls with a token of a test's own (a customer's, another tenant's clerk).</summary>
     public HttpClient Gateway => _gateway;
 
-    /// <summary>Starts the fleet; with <paramref name="platform"/> also platform (tenants and their settings), behind the gateway.</summary>
+    /// <summary>
+    /// Starts the fleet; with <paramref name="platform"/> also platform (tenants and their settings), with
+    /// <paramref name="events"/> also events (history, webhooks), behind the gateway.
+    /// </summary>
     public static async Task<ProvisioningFleet> StartAsync(string purpose, TimeSpan stepTimeout, IReadOnlyDictionary<string, string>? settings = null,
-        bool platform = false)
+        bool platform = false, bool events = false)
     {
-        var fleet = new ProvisioningFleet { _members = [.. Members.Where(m => platform || m.Name != "platform")] };
+        var fleet = new ProvisioningFleet { _members = [.. Members.Where(m => (platform || m.Name != "platform") && (events || m.Name != "events"))] };
         fleet._vhost = await TestInfrastructure.CreateVirtualHostAsync(purpose);
         fleet._state = new TemporaryFolder("dotmac-provisioning");
         var rabbit = await TestInfrastructure.RabbitMqAsync();
@@ -115,6 +121,24 @@ public sealed class ProvisioningFleet : IAsyncDisposable
             _running[name] = process;
         await process.WaitUntilReadyAsync(TimeSpan.FromSeconds(90));
     }
+
+    /// <summary>
+    /// Another instance of a member, on a port of its own, with its environment changed by <paramref name="overrides"/> (the
+    /// same database and broker): what a second replica, or the same service in another environment, would do.
+    /// </summary>
+    public async Task<ServiceProcess> StartExtraAsync(string name, IReadOnlyDictionary<string, string> overrides)
+    {
+        var member = Members.Single(m => m.Name == name);
+        var environment = new Dictionary<string, string>(_environments[name]);
+        foreach (var (key, value) in overrides)
+            environment[key] = value;
+        var process = ServiceProcess.Start(ServiceProcess.BuiltAssembly(member.Folder, member.Assembly), environment);
+        await process.WaitUntilReadyAsync(TimeSpan.FromSeconds(90));
+        return process;
+    }
+
+    /// <summary>The broker the fleet's services use (its own virtual host), for a test that publishes as a service would.</summary>
+    public string MessagingConnectionString => _vhost.ConnectionString;
 
     /// <summary>SIGKILL: no shutdown, whatever was in flight is cut.</summary>
     public async Task KillAsync(string name)

@@ -9,6 +9,7 @@ public static class ClientScopes
     {
         "customers:read", "customers:write", "billing:read", "billing:write",
         "services:read", "services:write", "network:read", "network:write",
+        "events:read", "webhooks:read", "webhooks:write",
     };
 
     public static Permission ToPermission(string scope)

@@ -1,0 +1,16 @@
+namespace DotMac.Contracts.Events;
+
+/// <summary>
+/// A webhook delivery was given up after its retry window (24 h by default): the partner's endpoint never accepted it.
+/// The delivery stays recorded with every attempt and can be replayed.
+/// </summary>
+public sealed record WebhookDeliveryFailed(
+    Guid TenantId,
+    Guid SubscriptionId,
+    Guid DeliveryId,
+    Guid EventId,
+    string EventType,
+    string Url,
+    int Attempts,
+    string LastError,
+    DateTimeOffset OccurredAt) : IIntegrationEvent;

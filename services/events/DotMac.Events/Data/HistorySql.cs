@@ -1,0 +1,72 @@
+namespace DotMac.Events.Data;
+
+/// <summary>The history's SQL, in one place. Every read names its tenant (or is a platform caller's, over all tenants).</summary>
+internal static class HistorySql
+{
+    // expires_on: the event's UTC day plus its tenant's retention, never before tomorrow (an old event replayed today is kept until the next sweep at least).
+    public const string Insert = """
+        insert into event_history (message_id, tenant_id, event_type, contract, occurred_at, correlation_id, conversation_id, causation_id, trace_id,
+            subject_ids, payload, expires_on)
+        values (@MessageId, @TenantId, @EventType, @Contract, @OccurredAt, @CorrelationId, @ConversationId, @CausationId, @TraceId,
+            @SubjectIds, @Payload::jsonb, greatest((@OccurredAt at time zone 'UTC')::date + @RetentionDays, current_date + 1))
+        on conflict do nothing
+        """;
+
+    public const string Columns = """
+        message_id, tenant_id, event_type, contract, occurred_at, recorded_at, correlation_id, conversation_id, causation_id, trace_id, payload::text as payload
+        """;
+
+    // One filter for list and export: each condition applies only when its parameter is given. Expired rows (their
+    // partition not dropped yet) are not answered.
+    const string Filter = """
+        where (@TenantId::uuid is null or tenant_id = @TenantId)
+          and expires_on > current_date
+          and (@Types::text[] is null or event_type = any(@Types))
+          and (@From::timestamptz is null or occurred_at >= @From)
+          and (@To::timestamptz is null or occurred_at < @To)
+          and (@CorrelationId::uuid is null or correlation_id = @CorrelationId)
+          and (@SubjectId::uuid is null or subject_ids @> array[@SubjectId::uuid])
+        """;
+
+    public const string ListNewestFirst = $"""
+        select {Columns} from event_history {Filter}
+          and (@AfterAt::timestamptz is null or (occurred_at, message_id) < (@AfterAt, @AfterId))
+        order by occurred_at desc, message_id desc limit @Limit
+        """;
+
+    public const string ListOldestFirst = $"""
+        select {Columns} from event_history {Filter}
+          and (@AfterAt::timestamptz is null or (occurred_at, message_id) > (@AfterAt, @AfterId))
+        order by occurred_at, message_id limit @Limit
+        """;
+
+    public const string Export = $"""
+        select {Columns} from event_history {Filter}
+        order by occurred_at, message_id
+        """;
+
+    public const string One = $"""
+        select {Columns} from event_history
+        where message_id = @Id and (@TenantId::uuid is null or tenant_id = @TenantId) and expires_on > current_date
+        limit 1
+        """;
+
+    public const string RetentionOf = "select retention_days from tenant_retention where tenant_id = @TenantId";
+
+    public const string LongestRetention = "select coalesce(max(retention_days), 0) from tenant_retention";
+
+    public const string SetRetention = """
+        insert into tenant_retention (tenant_id, retention_days) values (@TenantId, @Days)
+        on conflict (tenant_id) do update set retention_days = excluded.retention_days, updated_at = now()
+        """;
+
+    /// <summary>The history's partitions and the months they hold (their bounds), to create what is missing and drop what expired.</summary>
+    public const string Partitions = """
+        select c.relname as name, pg_get_expr(c.relpartbound, c.oid) as bound
+        from pg_inherits i join pg_class c on c.oid = i.inhrelid join pg_class p on p.oid = i.inhparent
+        where p.relname = 'event_history'
+        """;
+
+    /// <summary>Serialises partition upkeep between instances (DDL on one table, one at a time).</summary>
+    public const string LockPartitions = "select pg_advisory_xact_lock(hashtext('event_history partitions'))";
+}

@@ -1,0 +1,75 @@
+using System.Diagnostics;
+using Dapper;
+using DotMac.Contracts;
+using DotMac.Events.Data;
+using DotMac.Events.Webhooks;
+using DotMac.ServiceDefaults.Data;
+using MassTransit;
+using Npgsql;
+
+namespace DotMac.Events.History;
+
+/// <summary>
+/// Records every integration event once, and queues it for each webhook subscription that takes its type, in the
+/// inbox's one transaction: a redelivered event finds itself recorded and changes nothing; a crash before the commit
+/// leaves the message unacknowledged, to come again.
+/// </summary>
+internal sealed class HistoryConsumer(DbSession session, RetentionPolicy retention, HistoryPartitions partitions) : IConsumer<IIntegrationEvent>
+{
+    public const string QueueName = "events-history";
+
+    public async Task Consume(ConsumeContext<IIntegrationEvent> context)
+    {
+        var cancellationToken = context.CancellationToken;
+        var recorded = RecordedEvent.Read(context.ReceiveContext.Body.GetBytes(), [.. context.SupportedMessageTypes], context.MessageId ?? throw new InvalidDataException("No message id."),
+            context.CorrelationId, context.ConversationId, context.InitiatorId, Activity.Current?.TraceId.ToHexString());
+        var days = await retention.DaysAsync(recorded.TenantId, cancellationToken);
+        await session.BeginAsync(cancellationToken);
+        int inserted;
+        try
+        {
+            inserted = await session.Connection.ExecuteAsync(new CommandDefinition(HistorySql.Insert, Parameters(recorded, days), session.Transaction, cancellationToken: cancellationToken));
+        }
+        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.CheckViolation && e.MessageText.StartsWith("no partition", StringComparison.Ordinal))
+        {
+            // Its month is not there yet (a retention longer than the partitions made ahead): make it, and let the retry record it.
+            await partitions.EnsureAsync(days, cancellationToken);
+            throw;
+        }
+        if (inserted > 0)
+        {
+            var queued = await session.Connection.ExecuteAsync(new CommandDefinition(WebhookSql.QueueEvent, new
+            {
+                recorded.MessageId,
+                recorded.TenantId,
+                recorded.EventType,
+                recorded.OccurredAt,
+                recorded.Payload,
+                Excluded = ExcludedSubscription(context),
+            }, session.Transaction, cancellationToken: cancellationToken));
+            if (queued > 0)
+                await session.Connection.ExecuteAsync(new CommandDefinition(WebhookSql.NotifyQueued, transaction: session.Transaction, cancellationToken: cancellationToken));
+        }
+        await session.CommitAsync(cancellationToken);
+    }
+
+    static object Parameters(RecordedEvent e, int retentionDays) => new
+    {
+        e.MessageId,
+        e.TenantId,
+        e.EventType,
+        e.Contract,
+        e.OccurredAt,
+        e.CorrelationId,
+        e.ConversationId,
+        e.CausationId,
+        e.TraceId,
+        e.SubjectIds,
+        e.Payload,
+        RetentionDays = retentionDays,
+    };
+
+    // A subscription is not told of its own failed delivery: a dead endpoint would otherwise feed itself a new failure a day.
+    static Guid ExcludedSubscription(ConsumeContext context) =>
+        context.TryGetMessage<Contracts.Events.WebhookDeliveryFailed>(out var failed) ? failed.Message.SubscriptionId : Guid.Empty;
+}

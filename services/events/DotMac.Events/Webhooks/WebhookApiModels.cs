@@ -1,0 +1,56 @@
+namespace DotMac.Events.Webhooks;
+
+public sealed record CreateSubscriptionRequest(string Url, string[] EventTypes, string? Description = null, bool? Active = null);
+
+/// <summary>Only what is given changes; "active": true re-enables a disabled subscription.</summary>
+public sealed record UpdateSubscriptionRequest(string? Url = null, string[]? EventTypes = null, string? Description = null, bool? Active = null);
+
+public sealed record SubscriptionResponse(Guid Id, string Url, string? Description, string[] EventTypes, bool Active, string? DisabledReason,
+    DateTimeOffset? FailingSince, DateTimeOffset? PreviousSecretExpiresAt, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt);
+
+/// <summary>The only answers that carry the secret: at creation and at rotation. Keep it; it is not shown again.</summary>
+public sealed record SubscriptionSecretResponse(SubscriptionResponse Subscription, string Secret);
+
+public sealed record AttemptResponse(int Number, DateTimeOffset AttemptedAt, int? StatusCode, double LatencyMs, string? Error, string? ResponseExcerpt);
+
+public sealed record DeliveryResponse(Guid Id, Guid SubscriptionId, Guid EventId, string EventType, DateTimeOffset OccurredAt, string Status, int Attempts,
+    DateTimeOffset? NextAttemptAt, DateTimeOffset? FirstAttemptAt, DateTimeOffset? LastAttemptAt, DateTimeOffset? DeliveredAt, string? LastError, Guid? ReplayId,
+    DateTimeOffset CreatedAt, IReadOnlyList<AttemptResponse>? AttemptLog = null);
+
+public sealed record ReplayRequest(DateTimeOffset From, DateTimeOffset To);
+
+public sealed record ReplayResponse(Guid ReplayId, int Queued);
+
+// Properties, not a positional record: Dapper matches constructors by the column's declared type, which for text[] is System.Array.
+internal sealed class SubscriptionRow
+{
+    public Guid Id { get; set; }
+    public Guid TenantId { get; set; }
+    public string Url { get; set; } = "";
+    public string? Description { get; set; }
+    public string[] EventTypes { get; set; } = [];
+    public bool Active { get; set; }
+    public string? DisabledReason { get; set; }
+    public DateTime? FailingSince { get; set; }
+    public DateTime? PreviousSecretExpiresAt { get; set; }
+    public DateTime CreatedAt { get; set; }
+    public DateTime UpdatedAt { get; set; }
+
+    public SubscriptionResponse ToResponse() => new(Id, Url, Description, EventTypes, Active, DisabledReason, Utc(FailingSince),
+        PreviousSecretExpiresAt > DateTime.UtcNow ? Utc(PreviousSecretExpiresAt) : null, Utc(CreatedAt)!.Value, Utc(UpdatedAt)!.Value);
+
+    public static DateTimeOffset? Utc(DateTime? value) => value is { } v ? new DateTimeOffset(DateTime.SpecifyKind(v, DateTimeKind.Utc)) : null;
+}
+
+internal sealed record DeliveryRow(Guid Id, Guid SubscriptionId, Guid MessageId, string EventType, DateTime OccurredAt, string Status, int Attempts,
+    DateTime NextAttemptAt, DateTime? FirstAttemptAt, DateTime? LastAttemptAt, DateTime? DeliveredAt, string? LastError, Guid? ReplayId, DateTime CreatedAt)
+{
+    public DeliveryResponse ToResponse(IReadOnlyList<AttemptResponse>? attempts = null) => new(Id, SubscriptionId, MessageId, EventType,
+        SubscriptionRow.Utc(OccurredAt)!.Value, Status, Attempts, Status == "pending" ? SubscriptionRow.Utc(NextAttemptAt) : null, SubscriptionRow.Utc(FirstAttemptAt),
+        SubscriptionRow.Utc(LastAttemptAt), SubscriptionRow.Utc(DeliveredAt), LastError, ReplayId, SubscriptionRow.Utc(CreatedAt)!.Value, attempts);
+}
+
+internal sealed record AttemptRow(int Number, DateTime AttemptedAt, int? StatusCode, double LatencyMs, string? Error, string? ResponseExcerpt)
+{
+    public AttemptResponse ToResponse() => new(Number, SubscriptionRow.Utc(AttemptedAt)!.Value, StatusCode, LatencyMs, Error, ResponseExcerpt);
+}

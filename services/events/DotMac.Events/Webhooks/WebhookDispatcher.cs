@@ -1,0 +1,273 @@
+using System.Collections.Concurrent;
+using Dapper;
+using DotMac.Contracts.Events;
+using DotMac.Events.Data;
+using DotMac.ServiceDefaults.Data;
+using MassTransit;
+using Microsoft.Extensions.Options;
+using Npgsql;
+
+namespace DotMac.Events.Webhooks;
+
+/// <summary>
+/// Delivers queued webhooks. It leases subscriptions whose queue head is due (so one instance at a time works a
+/// subscription, in order) and runs each as a sequence of its own: events oldest first, each POSTed until the partner
+/// answers 2xx; a failure holds that subscription's queue until its retry (exponential backoff with jitter) while
+/// every other subscription goes on. After <see cref="WebhookOptions.RetryWindow"/> a delivery is given up
+/// (WebhookDeliveryFailed) and the next one proceeds; a subscription failing for <see cref="WebhookOptions.DisableAfter"/>
+/// is disabled. Woken by NOTIFY when the history queues deliveries, and it looks every second anyway.
+/// </summary>
+internal sealed class WebhookDispatcher(NpgsqlDataSource dataSource, IServiceScopeFactory scopes, WebhookSender sender, MigrationState migrations,
+    IOptions<EventsOptions> options, TimeProvider clock, ILogger<WebhookDispatcher> logger) : BackgroundService
+{
+    readonly Guid _owner = Guid.NewGuid();
+    readonly ConcurrentDictionary<Guid, Task> _running = new();
+    readonly SemaphoreSlim _wake = new(0, 1);
+    WebhookOptions Options => options.Value.Webhooks;
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var listening = ListenAsync(stoppingToken);
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            if (migrations.Status == MigrationStatus.Applied)
+            {
+                try
+                {
+                    await ClaimAsync(stoppingToken);
+                }
+                catch (Exception e) when (e is NpgsqlException or TimeoutException)
+                {
+                    logger.LogWarning("Webhook dispatch could not claim subscriptions, will retry: {Error}", e.Message);
+                }
+            }
+            try
+            {
+                await _wake.WaitAsync(TimeSpan.FromSeconds(1), stoppingToken);
+            }
+            catch (OperationCanceledException)
+            {
+                break;
+            }
+        }
+        await Task.WhenAll(_running.Values).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        await listening.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+    }
+
+    void Wake()
+    {
+        try
+        {
+            _wake.Release();
+        }
+        catch (SemaphoreFullException)
+        {
+            // Already awake.
+        }
+    }
+
+    async Task ClaimAsync(CancellationToken cancellationToken)
+    {
+        var free = Options.MaxConcurrentSubscriptions - _running.Count;
+        if (free <= 0)
+            return;
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        var claimed = await connection.QueryAsync<SubscriptionLease>(new CommandDefinition(WebhookSql.Claim,
+            new { Owner = _owner, Lease = Options.LeaseTime, Busy = _running.Keys.ToArray(), Limit = free }, cancellationToken: cancellationToken));
+        foreach (var lease in claimed)
+        {
+            var work = Task.Run(() => DeliverAsync(lease, cancellationToken), CancellationToken.None);
+            _running[lease.Id] = work;
+            _ = work.ContinueWith(_ =>
+            {
+                _running.TryRemove(lease.Id, out Task? _);
+                Wake();
+            }, TaskScheduler.Default);
+        }
+    }
+
+    async Task DeliverAsync(SubscriptionLease lease, CancellationToken cancellationToken)
+    {
+        var failingSince = lease.FailingSince;
+        try
+        {
+            var renewed = clock.GetUtcNow();
+            while (!cancellationToken.IsCancellationRequested)
+            {
+                var batch = await NextBatchAsync(lease, cancellationToken);
+                if (batch.Count == 0)
+                    return;
+                var delivered = new List<(PendingDelivery Delivery, AttemptResult Result)>();
+                var held = false;
+                foreach (var delivery in batch)
+                {
+                    if (delivery.NextAttemptAt > clock.GetUtcNow().UtcDateTime)
+                    {
+                        held = true;
+                        break;
+                    }
+                    var result = await sender.SendAsync(lease, delivery, cancellationToken);
+                    if (result.Succeeded)
+                    {
+                        delivered.Add((delivery, result));
+                        failingSince = null;
+                        continue;
+                    }
+                    await RecordDeliveredAsync(lease, delivered, cancellationToken);
+                    delivered.Clear();
+                    var (gaveUp, disabled) = await RecordFailureAsync(lease, delivery, result, failingSince ??= result.At.UtcDateTime, cancellationToken);
+                    if (!gaveUp || disabled)
+                    {
+                        held = true;
+                        break;
+                    }
+                }
+                await RecordDeliveredAsync(lease, delivered, cancellationToken);
+                if (held)
+                    return;
+                if (clock.GetUtcNow() - renewed > Options.LeaseTime / 3)
+                {
+                    await ExecuteAsync(WebhookSql.RenewLease, new { lease.Id, Owner = _owner, Lease = Options.LeaseTime }, cancellationToken);
+                    renewed = clock.GetUtcNow();
+                }
+            }
+        }
+        catch (Exception e) when (e is NpgsqlException or TimeoutException or OperationCanceledException)
+        {
+            if (!cancellationToken.IsCancellationRequested)
+                logger.LogWarning("Webhook deliveries of subscription {Subscription} stopped, will resume: {Error}", lease.Id, e.Message);
+        }
+        finally
+        {
+            try
+            {
+                await ExecuteAsync(WebhookSql.ReleaseLease, new { lease.Id, Owner = _owner }, CancellationToken.None);
+            }
+            catch (NpgsqlException e)
+            {
+                logger.LogWarning("Could not release the lease of subscription {Subscription} (it expires by itself): {Error}", lease.Id, e.Message);
+            }
+        }
+    }
+
+    async Task<IReadOnlyList<PendingDelivery>> NextBatchAsync(SubscriptionLease lease, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        return [.. await connection.QueryAsync<PendingDelivery>(new CommandDefinition(WebhookSql.NextBatch, new { lease.Id, Limit = Options.BatchSize },
+            cancellationToken: cancellationToken))];
+    }
+
+    /// <summary>The accepted deliveries and their attempts, in one transaction.</summary>
+    async Task RecordDeliveredAsync(SubscriptionLease lease, List<(PendingDelivery Delivery, AttemptResult Result)> delivered, CancellationToken cancellationToken)
+    {
+        if (delivered.Count == 0)
+            return;
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await connection.ExecuteAsync(new CommandDefinition(WebhookSql.InsertAttempts, Attempts(delivered), transaction, cancellationToken: cancellationToken));
+        await connection.ExecuteAsync(new CommandDefinition(WebhookSql.MarkDelivered, new
+        {
+            DeliveryIds = delivered.Select(d => d.Delivery.Id).ToArray(),
+            At = delivered.Select(d => d.Result.At.UtcDateTime).ToArray(),
+        }, transaction, cancellationToken: cancellationToken));
+        await connection.ExecuteAsync(new CommandDefinition(WebhookSql.SubscriptionHealthy, new { lease.Id }, transaction, cancellationToken: cancellationToken));
+        await transaction.CommitAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// The failed attempt, the delivery's next try (or its end, with WebhookDeliveryFailed through the outbox) and the
+    /// subscription's failing streak (disabling it when too long), in one transaction.
+    /// </summary>
+    async Task<(bool GaveUp, bool Disabled)> RecordFailureAsync(SubscriptionLease lease, PendingDelivery delivery, AttemptResult result, DateTime failingSince,
+        CancellationToken cancellationToken)
+    {
+        var at = result.At.UtcDateTime;
+        var attempts = delivery.Attempts + 1;
+        var next = at + RetryDelay(attempts);
+        var gaveUp = next > (delivery.FirstAttemptAt ?? at) + Options.RetryWindow;
+        var disabled = at - failingSince >= Options.DisableAfter;
+        await using var scope = scopes.CreateAsyncScope();
+        var session = scope.ServiceProvider.GetRequiredService<DbSession>();
+        await session.BeginAsync(cancellationToken);
+        await session.Connection.ExecuteAsync(new CommandDefinition(WebhookSql.InsertAttempts, Attempts([(delivery, result)]), session.Transaction, cancellationToken: cancellationToken));
+        await session.Connection.ExecuteAsync(new CommandDefinition(WebhookSql.MarkFailedAttempt, new
+        {
+            delivery.Id,
+            At = at,
+            Error = result.Describe(),
+            NextAttemptAt = next,
+            GiveUp = gaveUp,
+        }, session.Transaction, cancellationToken: cancellationToken));
+        await session.Connection.ExecuteAsync(new CommandDefinition(WebhookSql.SubscriptionFailing, new
+        {
+            lease.Id,
+            At = failingSince,
+            Disable = disabled,
+            Reason = $"Disabled at {at:u}: every delivery failed since {failingSince:u}; last error: {result.Describe()}",
+        }, session.Transaction, cancellationToken: cancellationToken));
+        if (gaveUp)
+        {
+            var publish = scope.ServiceProvider.GetRequiredService<IPublishEndpoint>();
+            await publish.Publish(new WebhookDeliveryFailed(lease.TenantId, lease.Id, delivery.Id, delivery.MessageId, delivery.EventType, lease.Url, attempts,
+                result.Describe(), result.At), cancellationToken);
+        }
+        await session.CommitAsync(cancellationToken);
+        if (gaveUp)
+            logger.LogWarning("Webhook delivery {Delivery} of event {Event} to subscription {Subscription} given up after {Attempts} attempts: {Error}",
+                delivery.Id, delivery.MessageId, lease.Id, attempts, result.Describe());
+        if (disabled)
+            logger.LogWarning("Webhook subscription {Subscription} disabled: failing since {Since}", lease.Id, failingSince);
+        return (gaveUp, disabled);
+    }
+
+    /// <summary>Doubling from the first delay up to the largest, each drawn from its upper half (jitter spreads a crowd of retries).</summary>
+    TimeSpan RetryDelay(int attempts)
+    {
+        var doubling = Options.FirstRetryDelay.TotalMilliseconds * Math.Pow(2, Math.Min(attempts - 1, 30));
+        var delay = Math.Min(doubling, Options.MaxRetryDelay.TotalMilliseconds);
+        return TimeSpan.FromMilliseconds(delay / 2 + Random.Shared.NextDouble() * delay / 2);
+    }
+
+    static object Attempts(IReadOnlyList<(PendingDelivery Delivery, AttemptResult Result)> attempts) => new
+    {
+        Ids = attempts.Select(_ => Guid.CreateVersion7()).ToArray(),
+        DeliveryIds = attempts.Select(a => a.Delivery.Id).ToArray(),
+        TenantIds = attempts.Select(a => a.Delivery.TenantId).ToArray(),
+        Numbers = attempts.Select(a => a.Delivery.Attempts + 1).ToArray(),
+        At = attempts.Select(a => a.Result.At.UtcDateTime).ToArray(),
+        StatusCodes = attempts.Select(a => a.Result.StatusCode).ToArray(),
+        LatencyMs = attempts.Select(a => a.Result.LatencyMs).ToArray(),
+        Errors = attempts.Select(a => a.Result.Error).ToArray(),
+        Excerpts = attempts.Select(a => a.Result.ResponseExcerpt).ToArray(),
+    };
+
+    async Task ExecuteAsync(string sql, object parameters, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await connection.ExecuteAsync(new CommandDefinition(sql, parameters, cancellationToken: cancellationToken));
+    }
+
+    /// <summary>LISTENs for the history's NOTIFY (sent at the commit that queued deliveries), reconnecting when the database goes away.</summary>
+    async Task ListenAsync(CancellationToken cancellationToken)
+    {
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            try
+            {
+                await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+                connection.Notification += (_, _) => Wake();
+                await connection.ExecuteAsync($"listen {WebhookSql.NotifyChannel}");
+                while (!cancellationToken.IsCancellationRequested)
+                    await connection.WaitAsync(TimeSpan.FromSeconds(30), cancellationToken);
+            }
+            catch (Exception e) when (e is NpgsqlException or TimeoutException or System.IO.IOException)
+            {
+                await Task.Delay(TimeSpan.FromSeconds(1), cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+        }
+    }
+}
