@@ -16,8 +16,8 @@ namespace DotMac.Bench;
 /// </summary>
 public static class BusBenchmark
 {
-    const int EventsPerTransaction = 50;
-    const int Producers = 8;
+    public const int EventsPerTransaction = 50;
+    public const int Producers = 8;
 
     public static async Task<BenchResult> RunAsync(string[] args)
     {
@@ -51,6 +51,39 @@ public static class BusBenchmark
             await rabbit.DeleteVirtualHostAsync($"bench-outbox-{suffix}");
             await postgres.DropDatabaseAsync($"bench_bus_{suffix}");
         }
+    }
+
+    /// <summary>The peer alone: plain MassTransit publish/consume of <paramref name="count"/> events on a virtual host of its own (events/s).</summary>
+    public static async Task<double> PlainAsync(int count)
+    {
+        var state = StateDirectory.Resolve();
+        await using var rabbit = await RabbitMqServer.AcquireAsync(state, NullLogger.Instance, name: "messaging");
+        var vhost = $"bench-plain-{Guid.NewGuid().ToString("N")[..8]}";
+        await rabbit.CreateVirtualHostAsync(vhost);
+        try
+        {
+            return await MeasureAsync(BuildHost(rabbit.ConnectionStringFor(vhost), database: null), count, PublishPlainAsync);
+        }
+        finally
+        {
+            await rabbit.DeleteVirtualHostAsync(vhost);
+        }
+    }
+
+    /// <summary>Publishes through the outbox of a producer: <paramref name="perTransaction"/> events per transaction, <paramref name="producers"/> at once.</summary>
+    public static Task PublishThroughOutboxAsync<T>(IServiceProvider services, int count, int perTransaction, int producers, Func<int, T> message) where T : class
+    {
+        var transactions = (count + perTransaction - 1) / perTransaction;
+        return Parallel.ForAsync(0, transactions, new ParallelOptions { MaxDegreeOfParallelism = producers }, async (t, ct) =>
+        {
+            await using var scope = services.CreateAsyncScope();
+            var session = scope.ServiceProvider.GetRequiredService<DbSession>();
+            var publish = scope.ServiceProvider.GetRequiredService<IPublishEndpoint>();
+            await session.BeginAsync(ct);
+            for (var i = t * perTransaction; i < Math.Min(count, (t + 1) * perTransaction); i++)
+                await publish.Publish(message(i), ct);
+            await session.CommitAsync(ct);
+        });
     }
 
     static WebApplication BuildHost(string messaging, string? database)
@@ -113,20 +146,8 @@ public static class BusBenchmark
             async (i, ct) => await bus.Publish(new BenchEvent(Guid.NewGuid(), i), ct));
     }
 
-    static Task PublishThroughOutboxAsync(IServiceProvider services, int count)
-    {
-        var transactions = (count + EventsPerTransaction - 1) / EventsPerTransaction;
-        return Parallel.ForAsync(0, transactions, new ParallelOptions { MaxDegreeOfParallelism = Producers }, async (t, ct) =>
-        {
-            await using var scope = services.CreateAsyncScope();
-            var session = scope.ServiceProvider.GetRequiredService<DbSession>();
-            var publish = scope.ServiceProvider.GetRequiredService<IPublishEndpoint>();
-            await session.BeginAsync(ct);
-            for (var i = t * EventsPerTransaction; i < Math.Min(count, (t + 1) * EventsPerTransaction); i++)
-                await publish.Publish(new BenchEvent(Guid.NewGuid(), i), ct);
-            await session.CommitAsync(ct);
-        });
-    }
+    static Task PublishThroughOutboxAsync(IServiceProvider services, int count) =>
+        PublishThroughOutboxAsync(services, count, EventsPerTransaction, Producers, i => new BenchEvent(Guid.NewGuid(), i));
 }
 
 public sealed record BenchEvent(Guid Id, int Sequence);

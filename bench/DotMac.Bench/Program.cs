@@ -11,6 +11,7 @@ var benchmarks = new Dictionary<string, Func<string[], Task<BenchResult>>>(Strin
     ["gateway"] = GatewayBenchmark.RunAsync,
     ["provisioning"] = ProvisioningBenchmark.RunAsync,
     ["billing"] = BillingBenchmark.RunAsync,
+    ["events"] = EventsBenchmark.RunAsync,
 };
 
 if (args is ["snmp-simulator", var devices, var interfaces])

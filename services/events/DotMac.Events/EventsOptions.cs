@@ -44,8 +44,11 @@ public sealed class WebhookOptions
     /// <summary>Deliveries of one subscription read and confirmed together.</summary>
     public int BatchSize { get; set; } = 100;
 
-    /// <summary>How long an instance holds a subscription it delivers to; renewed while it works.</summary>
-    public TimeSpan LeaseTime { get; set; } = TimeSpan.FromSeconds(60);
+    /// <summary>
+    /// How long an instance is taken for alive after its last heartbeat (sent every third of it). Its subscriptions are
+    /// taken over by another instance this long after it died.
+    /// </summary>
+    public TimeSpan HeartbeatTtl { get; set; } = TimeSpan.FromSeconds(6);
 
     /// <summary>Largest part of a partner's answer read (the rest is discarded).</summary>
     public int MaxResponseBytes { get; set; } = 64 * 1024;

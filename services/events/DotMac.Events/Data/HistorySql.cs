@@ -3,13 +3,28 @@ namespace DotMac.Events.Data;
 /// <summary>The history's SQL, in one place. Every read names its tenant (or is a platform caller's, over all tenants).</summary>
 internal static class HistorySql
 {
-    // expires_on: the event's UTC day plus its tenant's retention, never before tomorrow (an old event replayed today is kept until the next sweep at least).
-    public const string Insert = """
-        insert into event_history (message_id, tenant_id, event_type, contract, occurred_at, correlation_id, conversation_id, causation_id, trace_id,
-            subject_ids, payload, expires_on)
-        values (@MessageId, @TenantId, @EventType, @Contract, @OccurredAt, @CorrelationId, @ConversationId, @CausationId, @TraceId,
-            @SubjectIds, @Payload::jsonb, greatest((@OccurredAt at time zone 'UTC')::date + @RetentionDays, current_date + 1))
-        on conflict do nothing
+    // One round trip per event: record it (a second copy changes nothing), queue it for every active subscription of its
+    // tenant that takes its type (only if it was new), and NOTIFY the dispatchers at commit (only if something was queued).
+    // expires_on: the event's UTC day plus its tenant's retention, never before tomorrow (an old event replayed today is
+    // kept until the next sweep at least).
+    public const string Record = $"""
+        with recorded as (
+            insert into event_history (message_id, tenant_id, event_type, contract, occurred_at, correlation_id, conversation_id, causation_id, trace_id,
+                subject_ids, payload, expires_on)
+            values (@MessageId, @TenantId, @EventType, @Contract, @OccurredAt, @CorrelationId, @ConversationId, @CausationId, @TraceId,
+                @SubjectIds, @Payload::jsonb, greatest((@OccurredAt at time zone 'UTC')::date + @RetentionDays, current_date + 1))
+            on conflict do nothing
+            returning message_id),
+        queued as (
+            insert into webhook_deliveries (id, tenant_id, subscription_id, message_id, event_type, occurred_at, payload)
+            select gen_random_uuid(), s.tenant_id, s.id, r.message_id, @EventType, @OccurredAt, @Payload
+            from recorded r cross join webhook_subscriptions s
+            where s.tenant_id = @TenantId and s.active and s.id <> @Excluded
+              and exists (select 1 from unnest(s.event_types) p
+                          where p = '*' or p = @EventType or (right(p, 2) = '.*' and starts_with(@EventType, left(p, -1))))
+            on conflict (subscription_id, message_id) where replay_id is null do nothing
+            returning 1)
+        select pg_notify('{WebhookSql.NotifyChannel}', '') from (select 1 from queued limit 1) q
         """;
 
     public const string Columns = """

@@ -5,17 +5,6 @@ internal static class WebhookSql
 {
     public const string NotifyChannel = "webhook_deliveries";
 
-    /// <summary>Queues a just-recorded event for every active subscription of its tenant that takes its type.</summary>
-    public const string QueueEvent = """
-        insert into webhook_deliveries (id, tenant_id, subscription_id, message_id, event_type, occurred_at, payload)
-        select gen_random_uuid(), s.tenant_id, s.id, @MessageId, @EventType, @OccurredAt, @Payload
-        from webhook_subscriptions s
-        where s.tenant_id = @TenantId and s.active and s.id <> @Excluded
-          and exists (select 1 from unnest(s.event_types) p
-                      where p = '*' or p = @EventType or (right(p, 2) = '.*' and starts_with(@EventType, left(p, -1))))
-        on conflict (subscription_id, message_id) where replay_id is null do nothing
-        """;
-
     public const string NotifyQueued = $"select pg_notify('{NotifyChannel}', '')";
 
     public const string SubscriptionColumns = """
@@ -60,12 +49,14 @@ internal static class WebhookSql
         """;
 
     // A subscription is due when the head of its queue (oldest occurred first) is due: a later event never overtakes an
-    // earlier one that waits for its retry.
+    // earlier one that waits for its retry. A lease whose owner's heartbeat stopped is free.
     public const string Claim = """
-        update webhook_subscriptions s set lease_owner = @Owner, lease_until = now() + @Lease
+        update webhook_subscriptions s set lease_owner = @Owner
         where s.id in (
             select c.id from webhook_subscriptions c
-            where c.active and (c.lease_until is null or c.lease_until < now()) and not (c.id = any(@Busy))
+            where c.active and not (c.id = any(@Busy))
+              and (c.lease_owner is null or c.lease_owner = @Owner
+                   or not exists (select 1 from webhook_dispatchers w where w.owner = c.lease_owner and w.alive_until > now()))
               and (select d.next_attempt_at from webhook_deliveries d
                    where d.subscription_id = c.id and d.status = 'pending'
                    order by d.occurred_at, d.sequence limit 1) <= now()
@@ -75,9 +66,18 @@ internal static class WebhookSql
             s.failing_since
         """;
 
-    public const string RenewLease = "update webhook_subscriptions set lease_until = now() + @Lease where id = @Id and lease_owner = @Owner";
+    public const string Heartbeat = """
+        insert into webhook_dispatchers (owner, alive_until) values (@Owner, now() + @Ttl)
+        on conflict (owner) do update set alive_until = excluded.alive_until
+        """;
 
-    public const string ReleaseLease = "update webhook_subscriptions set lease_owner = null, lease_until = null where id = @Id and lease_owner = @Owner";
+    /// <summary>A dispatcher stopping: its leases are free at once; dispatchers dead for a day are forgotten.</summary>
+    public const string Retire = """
+        update webhook_subscriptions set lease_owner = null where lease_owner = @Owner;
+        delete from webhook_dispatchers where owner = @Owner or alive_until < now() - interval '1 day';
+        """;
+
+    public const string ReleaseLease = "update webhook_subscriptions set lease_owner = null where id = @Id and lease_owner = @Owner";
 
     public const string NextBatch = """
         select id, tenant_id, message_id, event_type, occurred_at, payload, attempts, next_attempt_at, first_attempt_at

@@ -2,7 +2,6 @@ using System.Diagnostics;
 using Dapper;
 using DotMac.Contracts;
 using DotMac.Events.Data;
-using DotMac.Events.Webhooks;
 using DotMac.ServiceDefaults.Data;
 using MassTransit;
 using Npgsql;
@@ -25,10 +24,10 @@ internal sealed class HistoryConsumer(DbSession session, RetentionPolicy retenti
             context.CorrelationId, context.ConversationId, context.InitiatorId, Activity.Current?.TraceId.ToHexString());
         var days = await retention.DaysAsync(recorded.TenantId, cancellationToken);
         await session.BeginAsync(cancellationToken);
-        int inserted;
         try
         {
-            inserted = await session.Connection.ExecuteAsync(new CommandDefinition(HistorySql.Insert, Parameters(recorded, days), session.Transaction, cancellationToken: cancellationToken));
+            await session.Connection.ExecuteAsync(new CommandDefinition(HistorySql.Record, Parameters(recorded, days, ExcludedSubscription(context)),
+                session.Transaction, cancellationToken: cancellationToken));
         }
         catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.CheckViolation && e.MessageText.StartsWith("no partition", StringComparison.Ordinal))
         {
@@ -36,24 +35,10 @@ internal sealed class HistoryConsumer(DbSession session, RetentionPolicy retenti
             await partitions.EnsureAsync(days, cancellationToken);
             throw;
         }
-        if (inserted > 0)
-        {
-            var queued = await session.Connection.ExecuteAsync(new CommandDefinition(WebhookSql.QueueEvent, new
-            {
-                recorded.MessageId,
-                recorded.TenantId,
-                recorded.EventType,
-                recorded.OccurredAt,
-                recorded.Payload,
-                Excluded = ExcludedSubscription(context),
-            }, session.Transaction, cancellationToken: cancellationToken));
-            if (queued > 0)
-                await session.Connection.ExecuteAsync(new CommandDefinition(WebhookSql.NotifyQueued, transaction: session.Transaction, cancellationToken: cancellationToken));
-        }
         await session.CommitAsync(cancellationToken);
     }
 
-    static object Parameters(RecordedEvent e, int retentionDays) => new
+    static object Parameters(RecordedEvent e, int retentionDays, Guid excluded) => new
     {
         e.MessageId,
         e.TenantId,
@@ -67,6 +52,7 @@ internal sealed class HistoryConsumer(DbSession session, RetentionPolicy retenti
         e.SubjectIds,
         e.Payload,
         RetentionDays = retentionDays,
+        Excluded = excluded,
     };
 
     // A subscription is not told of its own failed delivery: a dead endpoint would otherwise feed itself a new failure a day.

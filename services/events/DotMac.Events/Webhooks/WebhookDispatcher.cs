@@ -13,7 +13,7 @@ namespace DotMac.Events.Webhooks;
 /// Delivers queued webhooks. It leases subscriptions whose queue head is due (so one instance at a time works a
 /// subscription, in order) and runs each as a sequence of its own: events oldest first, each POSTed until the partner
 /// answers 2xx; a failure holds that subscription's queue until its retry (exponential backoff with jitter) while
-/// every other subscription goes on. After <see cref="WebhookOptions.RetryWindow"/> a delivery is given up
+/// every other subscription goes on. An instance's leases last while its heartbeat does. After <see cref="WebhookOptions.RetryWindow"/> a delivery is given up
 /// (WebhookDeliveryFailed) and the next one proceeds; a subscription failing for <see cref="WebhookOptions.DisableAfter"/>
 /// is disabled. Woken by NOTIFY when the history queues deliveries, and it looks every second anyway.
 /// </summary>
@@ -23,14 +23,16 @@ internal sealed class WebhookDispatcher(NpgsqlDataSource dataSource, IServiceSco
     readonly Guid _owner = Guid.NewGuid();
     readonly ConcurrentDictionary<Guid, Task> _running = new();
     readonly SemaphoreSlim _wake = new(0, 1);
+    volatile bool _alive;
     WebhookOptions Options => options.Value.Webhooks;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var listening = ListenAsync(stoppingToken);
+        var beating = HeartbeatAsync(stoppingToken);
         while (!stoppingToken.IsCancellationRequested)
         {
-            if (migrations.Status == MigrationStatus.Applied)
+            if (migrations.Status == MigrationStatus.Applied && _alive)
             {
                 try
                 {
@@ -52,6 +54,40 @@ internal sealed class WebhookDispatcher(NpgsqlDataSource dataSource, IServiceSco
         }
         await Task.WhenAll(_running.Values).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         await listening.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        await beating.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        try
+        {
+            await ExecuteAsync(WebhookSql.Retire, new { Owner = _owner }, CancellationToken.None);
+        }
+        catch (NpgsqlException e)
+        {
+            logger.LogWarning("Could not retire webhook dispatcher {Owner} (its heartbeat runs out by itself): {Error}", _owner, e.Message);
+        }
+    }
+
+    /// <summary>Keeps this instance's leases alive; claims wait for the first beat.</summary>
+    async Task HeartbeatAsync(CancellationToken cancellationToken)
+    {
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            if (migrations.Status == MigrationStatus.Applied)
+            {
+                try
+                {
+                    await ExecuteAsync(WebhookSql.Heartbeat, new { Owner = _owner, Ttl = Options.HeartbeatTtl }, cancellationToken);
+                    if (!_alive)
+                    {
+                        _alive = true;
+                        Wake();
+                    }
+                }
+                catch (Exception e) when (e is NpgsqlException or TimeoutException)
+                {
+                    logger.LogWarning("Webhook dispatcher heartbeat failed, will retry: {Error}", e.Message);
+                }
+            }
+            await Task.Delay(Options.HeartbeatTtl / 3, clock, cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        }
     }
 
     void Wake()
@@ -73,7 +109,7 @@ internal sealed class WebhookDispatcher(NpgsqlDataSource dataSource, IServiceSco
             return;
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         var claimed = await connection.QueryAsync<SubscriptionLease>(new CommandDefinition(WebhookSql.Claim,
-            new { Owner = _owner, Lease = Options.LeaseTime, Busy = _running.Keys.ToArray(), Limit = free }, cancellationToken: cancellationToken));
+            new { Owner = _owner, Busy = _running.Keys.ToArray(), Limit = free }, cancellationToken: cancellationToken));
         foreach (var lease in claimed)
         {
             var work = Task.Run(() => DeliverAsync(lease, cancellationToken), CancellationToken.None);
@@ -91,7 +127,6 @@ internal sealed class WebhookDispatcher(NpgsqlDataSource dataSource, IServiceSco
         var failingSince = lease.FailingSince;
         try
         {
-            var renewed = clock.GetUtcNow();
             while (!cancellationToken.IsCancellationRequested)
             {
                 var batch = await NextBatchAsync(lease, cancellationToken);
@@ -125,11 +160,6 @@ internal sealed class WebhookDispatcher(NpgsqlDataSource dataSource, IServiceSco
                 await RecordDeliveredAsync(lease, delivered, cancellationToken);
                 if (held)
                     return;
-                if (clock.GetUtcNow() - renewed > Options.LeaseTime / 3)
-                {
-                    await ExecuteAsync(WebhookSql.RenewLease, new { lease.Id, Owner = _owner, Lease = Options.LeaseTime }, cancellationToken);
-                    renewed = clock.GetUtcNow();
-                }
             }
         }
         catch (Exception e) when (e is NpgsqlException or TimeoutException or OperationCanceledException)

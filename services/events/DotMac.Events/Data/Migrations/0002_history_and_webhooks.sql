@@ -61,10 +61,17 @@ create table webhook_subscriptions (
     failing_since              timestamptz,
     created_at                 timestamptz not null default now(),
     updated_at                 timestamptz not null default now(),
-    lease_owner                uuid,
-    lease_until                timestamptz
+    lease_owner                uuid
 );
 create index webhook_subscriptions_tenant_idx on webhook_subscriptions (tenant_id, created_at);
+
+-- Each running dispatcher (one per events instance) and until when it is known alive. A subscription's lease is its
+-- owner's: held while the owner's heartbeat is fresh, free the moment it is not (a killed instance's subscriptions are
+-- taken over within seconds, without waiting out a lease).
+create table webhook_dispatchers (
+    owner       uuid primary key,
+    alive_until timestamptz not null
+);
 
 -- One row per event and subscription (and per replay): the body is the event's payload as recorded.
 create sequence webhook_delivery_sequence;
