@@ -21,7 +21,7 @@ internal sealed class HistoryConsumer(DbSession session, RetentionPolicy retenti
     {
         var cancellationToken = context.CancellationToken;
         var recorded = RecordedEvent.Read(context.ReceiveContext.Body.GetBytes(), [.. context.SupportedMessageTypes], context.MessageId ?? throw new InvalidDataException("No message id."),
-            context.CorrelationId, context.ConversationId, context.InitiatorId, Activity.Current?.TraceId.ToHexString());
+            context.CorrelationId, context.ConversationId, context.InitiatorId, TraceIdOf(context));
         var days = await retention.DaysAsync(recorded.TenantId, cancellationToken);
         await session.BeginAsync(cancellationToken);
         try
@@ -36,6 +36,16 @@ internal sealed class HistoryConsumer(DbSession session, RetentionPolicy retenti
             throw;
         }
         await session.CommitAsync(cancellationToken);
+    }
+
+    // The consume span's trace when telemetry listens; otherwise the W3C traceparent the publisher sent, if any.
+    static string? TraceIdOf(ConsumeContext context)
+    {
+        if (Activity.Current is { } activity)
+            return activity.TraceId.ToHexString();
+        return context.Headers.Get<string>("traceparent") is { Length: 55 } parent && ActivityContext.TryParse(parent, null, out var parsed)
+            ? parsed.TraceId.ToHexString()
+            : null;
     }
 
     static object Parameters(RecordedEvent e, int retentionDays, Guid excluded) => new

@@ -1,4 +1,5 @@
 using MassTransit;
+using Microsoft.Extensions.Options;
 
 namespace DotMac.Events.History;
 
@@ -9,13 +10,23 @@ namespace DotMac.Events.History;
 /// </summary>
 internal sealed class HistoryConsumerDefinition : ConsumerDefinition<HistoryConsumer>
 {
-    public HistoryConsumerDefinition() => EndpointName = HistoryConsumer.QueueName;
+    readonly int _concurrency;
+
+    public HistoryConsumerDefinition(IOptions<EventsOptions> options)
+    {
+        EndpointName = HistoryConsumer.QueueName;
+        _concurrency = options.Value.History.ConcurrentMessages;
+    }
 
     protected override void ConfigureConsumer(IReceiveEndpointConfigurator endpointConfigurator, IConsumerConfigurator<HistoryConsumer> consumerConfigurator,
         IRegistrationContext context)
     {
+        if (_concurrency > 0)
+            endpointConfigurator.ConcurrentMessageLimit = _concurrency;
         if (endpointConfigurator is not IRabbitMqReceiveEndpointConfigurator rabbit)
             return;
+        if (_concurrency > 0)
+            rabbit.PrefetchCount = _concurrency;
         foreach (var type in EventTypes.All.Values)
             rabbit.Bind($"{type.Namespace}:{type.Name}");
     }
