@@ -58,6 +58,9 @@ public class EventsUnitTests
     [TestCase("::ffff:10.0.0.1")]
     [TestCase("64:ff9b::a9fe:a9fe")]
     [TestCase("224.0.0.1")]
+    [TestCase("2002:a9fe:a9fe::1")]
+    [TestCase("::10.0.0.1")]
+    [TestCase("64:ff9b:1::a00:1")]
     public void Internal_addresses_are_refused_outside_development(string address) =>
         Assert.That(new WebhookUrlPolicy(development: false).Refusal(IPAddress.Parse(address)), Is.Not.Null);
 

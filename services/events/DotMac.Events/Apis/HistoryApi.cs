@@ -93,16 +93,16 @@ internal static class HistoryApi
     static Ok<IReadOnlyList<EventTypeResponse>> Types() =>
         TypedResults.Ok<IReadOnlyList<EventTypeResponse>>([.. EventTypes.All.OrderBy(t => t.Key, StringComparer.Ordinal).Select(t => new EventTypeResponse(t.Key, t.Value.FullName!))]);
 
-    static async Task<Ok<RetentionResponse>> RetentionAsync(Caller caller, NpgsqlDataSource db, RetentionPolicy retention, CancellationToken cancellationToken)
+    static async Task<Ok<RetentionResponse>> RetentionAsync(Caller caller, NpgsqlDataSource db, IOptions<EventsOptions> options, CancellationToken cancellationToken)
     {
         var tenant = caller.TenantId;
         await using var connection = await db.OpenConnectionAsync(cancellationToken);
         var days = await connection.ExecuteScalarAsync<int?>(new CommandDefinition(HistorySql.RetentionOf, new { TenantId = tenant }, cancellationToken: cancellationToken));
-        return TypedResults.Ok(new RetentionResponse(tenant, days ?? retention.DefaultDays, days is null));
+        return TypedResults.Ok(new RetentionResponse(tenant, days ?? options.Value.History.DefaultRetentionDays, days is null));
     }
 
-    static async Task<Ok<RetentionResponse>> SetRetentionAsync(RetentionRequest request, Caller caller, NpgsqlDataSource db, RetentionPolicy retention,
-        HistoryPartitions partitions, CancellationToken cancellationToken)
+    static async Task<Ok<RetentionResponse>> SetRetentionAsync(RetentionRequest request, Caller caller, NpgsqlDataSource db, HistoryPartitions partitions,
+        CancellationToken cancellationToken)
     {
         caller.Require("events", "write", PermissionScope.Global);
         if (request.Days is < 1 or > 3650)
@@ -112,7 +112,6 @@ internal static class HistoryApi
         await partitions.EnsureAsync(request.Days, cancellationToken);
         await using var connection = await db.OpenConnectionAsync(cancellationToken);
         await connection.ExecuteAsync(new CommandDefinition(HistorySql.SetRetention, new { TenantId = tenant, request.Days }, cancellationToken: cancellationToken));
-        retention.Remember(tenant, request.Days);
         return TypedResults.Ok(new RetentionResponse(tenant, request.Days, false));
     }
 

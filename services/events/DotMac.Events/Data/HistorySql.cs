@@ -3,16 +3,20 @@ namespace DotMac.Events.Data;
 /// <summary>The history's SQL, in one place. Every read names its tenant (or is a platform caller's, over all tenants).</summary>
 internal static class HistorySql
 {
-    // One round trip per event: record it (a second copy changes nothing), queue it for every active subscription of its
+    // One round trip per event: record it (a second copy changes nothing, whichever partition the first is in; the inbox's
+    // lock on the message id keeps two copies from racing), with its tenant's retention, queue it for every active subscription of its
     // tenant that takes its type (only if it was new), and NOTIFY the dispatchers at commit (only if something was queued).
     // expires_on: the event's UTC day plus its tenant's retention, never before tomorrow (an old event replayed today is
-    // kept until the next sweep at least).
+    // kept until the next sweep at least) and never past the partitions made ahead (a publisher's clock in the future).
     public const string Record = $"""
         with recorded as (
             insert into event_history (message_id, tenant_id, event_type, contract, occurred_at, correlation_id, conversation_id, causation_id, trace_id,
                 subject_ids, payload, expires_on)
-            values (@MessageId, @TenantId, @EventType, @Contract, @OccurredAt, @CorrelationId, @ConversationId, @CausationId, @TraceId,
-                @SubjectIds, @Payload::jsonb, greatest((@OccurredAt at time zone 'UTC')::date + @RetentionDays, current_date + 1))
+            select @MessageId, @TenantId, @EventType, @Contract, @OccurredAt, @CorrelationId, @ConversationId, @CausationId, @TraceId,
+                @SubjectIds, @Payload::jsonb,
+                least(greatest((@OccurredAt at time zone 'UTC')::date + r.days, (now() at time zone 'UTC')::date + 1), (now() at time zone 'UTC')::date + r.days + 28)
+            from (select coalesce((select retention_days from tenant_retention where tenant_id = @TenantId), @DefaultRetentionDays) as days) r
+            where not exists (select 1 from event_history where message_id = @MessageId)
             on conflict do nothing
             returning message_id),
         queued as (
@@ -35,7 +39,7 @@ internal static class HistorySql
     // partition not dropped yet) are not answered.
     const string Filter = """
         where (@TenantId::uuid is null or tenant_id = @TenantId)
-          and expires_on > current_date
+          and expires_on > (now() at time zone 'UTC')::date
           and (@Types::text[] is null or event_type = any(@Types))
           and (@From::timestamptz is null or occurred_at >= @From)
           and (@To::timestamptz is null or occurred_at < @To)
@@ -62,7 +66,7 @@ internal static class HistorySql
 
     public const string One = $"""
         select {Columns} from event_history
-        where message_id = @Id and (@TenantId::uuid is null or tenant_id = @TenantId) and expires_on > current_date
+        where message_id = @Id and (@TenantId::uuid is null or tenant_id = @TenantId) and expires_on > (now() at time zone 'UTC')::date
         limit 1
         """;
 
@@ -82,6 +86,12 @@ internal static class HistorySql
         where p.relname = 'event_history'
         """;
 
-    /// <summary>Serialises partition upkeep between instances (DDL on one table, one at a time).</summary>
-    public const string LockPartitions = "select pg_advisory_xact_lock(hashtext('event_history partitions'))";
+    /// <summary>
+    /// Serialises partition upkeep between instances (DDL on one table, one at a time); waits at most 5 s for the
+    /// table's lock (a long export holds it), so recording never queues behind a DROP for long: the upkeep retries.
+    /// </summary>
+    public const string LockPartitions = "set local lock_timeout = '5s'; select pg_advisory_xact_lock(hashtext('event_history partitions'))";
+
+    /// <summary>Today in UTC, by the database's clock (the one every expiry is computed with).</summary>
+    public const string Today = "select (now() at time zone 'UTC')::date";
 }

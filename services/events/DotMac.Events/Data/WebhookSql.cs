@@ -79,10 +79,12 @@ internal static class WebhookSql
 
     public const string ReleaseLease = "update webhook_subscriptions set lease_owner = null where id = @Id and lease_owner = @Owner";
 
+    // Only while this dispatcher still holds the lease; "due" by the database's clock, like the claim.
     public const string NextBatch = """
-        select id, tenant_id, message_id, event_type, occurred_at, payload, attempts, next_attempt_at, first_attempt_at
+        select id, tenant_id, message_id, event_type, occurred_at, payload, attempts, next_attempt_at <= now() as due, first_attempt_at
         from webhook_deliveries
         where subscription_id = @Id and status = 'pending'
+          and exists (select 1 from webhook_subscriptions s where s.id = @Id and s.lease_owner = @Owner and s.active)
         order by occurred_at, sequence
         limit @Limit
         """;
@@ -102,7 +104,7 @@ internal static class WebhookSql
 
     public const string MarkFailedAttempt = """
         update webhook_deliveries set attempts = attempts + 1, last_attempt_at = @At, first_attempt_at = coalesce(first_attempt_at, @At),
-            last_error = @Error, next_attempt_at = @NextAttemptAt, status = case when @GiveUp then 'failed' else status end
+            last_error = @Error, next_attempt_at = now() + @Delay, status = case when @GiveUp then 'failed' else status end
         where id = @Id and status = 'pending'
         """;
 
@@ -154,9 +156,9 @@ internal static class WebhookSql
         select gen_random_uuid(), h.tenant_id, s.id, h.message_id, h.event_type, h.occurred_at, h.payload::text, @ReplayId
         from webhook_subscriptions s
         join event_history h on h.tenant_id = s.tenant_id
-        where s.tenant_id = @TenantId and s.id = @Id and h.occurred_at >= @From and h.occurred_at < @To and h.expires_on > current_date
+        where s.tenant_id = @TenantId and s.id = @Id and h.occurred_at >= @From and h.occurred_at < @To and h.expires_on > (now() at time zone 'UTC')::date
           and exists (select 1 from unnest(s.event_types) p
                       where p = '*' or p = h.event_type or (right(p, 2) = '.*' and starts_with(h.event_type, left(p, -1))))
-        order by h.occurred_at, h.message_id
+        order by h.occurred_at, h.sequence
         """;
 }

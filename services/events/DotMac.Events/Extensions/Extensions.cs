@@ -18,13 +18,13 @@ internal static class Extensions
         builder.Services.Configure<EventsOptions>(builder.Configuration.GetSection("Events"));
         builder.AddServiceBus(x => x.AddConsumer<HistoryConsumer>(typeof(HistoryConsumerDefinition)));
         builder.AddServiceAuthentication();
-        builder.Services.AddSingleton<RetentionPolicy>();
         builder.Services.AddSingleton<HistoryPartitions>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<HistoryPartitions>());
         builder.Services.AddSingleton(sp => new WebhookUrlPolicy(
             builder.Environment.IsDevelopment() && sp.GetRequiredService<IOptions<EventsOptions>>().Value.Webhooks.AllowLoopbackInDevelopment));
         builder.Services.AddSingleton<WebhookSender>();
-        builder.Services.AddHostedService<WebhookDispatcher>();
+        if (builder.Configuration.GetValue<bool?>("Events:Webhooks:Deliver") ?? true)
+            builder.Services.AddHostedService<WebhookDispatcher>();
     }
 
     /// <summary>Authentication, then every API of events.</summary>

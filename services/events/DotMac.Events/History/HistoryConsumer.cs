@@ -4,6 +4,7 @@ using DotMac.Contracts;
 using DotMac.Events.Data;
 using DotMac.ServiceDefaults.Data;
 using MassTransit;
+using Microsoft.Extensions.Options;
 using Npgsql;
 
 namespace DotMac.Events.History;
@@ -13,7 +14,7 @@ namespace DotMac.Events.History;
 /// inbox's one transaction: a redelivered event finds itself recorded and changes nothing; a crash before the commit
 /// leaves the message unacknowledged, to come again.
 /// </summary>
-internal sealed class HistoryConsumer(DbSession session, RetentionPolicy retention, HistoryPartitions partitions) : IConsumer<IIntegrationEvent>
+internal sealed class HistoryConsumer(DbSession session, IOptions<EventsOptions> options, HistoryPartitions partitions) : IConsumer<IIntegrationEvent>
 {
     public const string QueueName = "events-history";
 
@@ -22,17 +23,18 @@ internal sealed class HistoryConsumer(DbSession session, RetentionPolicy retenti
         var cancellationToken = context.CancellationToken;
         var recorded = RecordedEvent.Read(context.ReceiveContext.Body.GetBytes(), [.. context.SupportedMessageTypes], context.MessageId ?? throw new InvalidDataException("No message id."),
             context.CorrelationId, context.ConversationId, context.InitiatorId, TraceIdOf(context));
-        var days = await retention.DaysAsync(recorded.TenantId, cancellationToken);
+        await partitions.Ready.WaitAsync(cancellationToken);
         await session.BeginAsync(cancellationToken);
         try
         {
-            await session.Connection.ExecuteAsync(new CommandDefinition(HistorySql.Record, Parameters(recorded, days, ExcludedSubscription(context)),
+            await session.Connection.ExecuteAsync(new CommandDefinition(HistorySql.Record, Parameters(recorded, options.Value.History.DefaultRetentionDays, ExcludedSubscription(context)),
                 session.Transaction, cancellationToken: cancellationToken));
         }
         catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.CheckViolation && e.MessageText.StartsWith("no partition", StringComparison.Ordinal))
         {
-            // Its month is not there yet (a retention longer than the partitions made ahead): make it, and let the retry record it.
-            await partitions.EnsureAsync(days, cancellationToken);
+            // Its month is not there yet (a retention set on another instance a moment ago): the upkeep makes it once this
+            // transaction has rolled back, and the retry records it.
+            partitions.Request();
             throw;
         }
         await session.CommitAsync(cancellationToken);
@@ -48,7 +50,7 @@ internal sealed class HistoryConsumer(DbSession session, RetentionPolicy retenti
             : null;
     }
 
-    static object Parameters(RecordedEvent e, int retentionDays, Guid excluded) => new
+    static object Parameters(RecordedEvent e, int defaultRetentionDays, Guid excluded) => new
     {
         e.MessageId,
         e.TenantId,
@@ -61,7 +63,7 @@ internal sealed class HistoryConsumer(DbSession session, RetentionPolicy retenti
         e.TraceId,
         e.SubjectIds,
         e.Payload,
-        RetentionDays = retentionDays,
+        DefaultRetentionDays = defaultRetentionDays,
         Excluded = excluded,
     };
 

@@ -14,8 +14,30 @@ namespace DotMac.Events.History;
 /// <see cref="HistoryOptions.MaintenanceInterval"/>; partition DDL is serialised between instances by an advisory lock.
 /// </summary>
 internal sealed partial class HistoryPartitions(NpgsqlDataSource dataSource, MigrationState migrations, IOptions<EventsOptions> options,
-    TimeProvider clock, ILogger<HistoryPartitions> logger) : BackgroundService
+    ILogger<HistoryPartitions> logger) : BackgroundService
 {
+    readonly TaskCompletionSource _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    readonly SemaphoreSlim _requested = new(0, 1);
+
+    /// <summary>Completes once the partitions of this month onwards exist: the history records nothing before.</summary>
+    public Task Ready => _ready.Task;
+
+    /// <summary>
+    /// Asks for the upkeep now (a recording found no partition: a retention longer than what was made ahead). It runs
+    /// on its own connection, after the asking transaction rolled back: DDL on the table inside it would wait for itself.
+    /// </summary>
+    public void Request()
+    {
+        try
+        {
+            _requested.Release();
+        }
+        catch (SemaphoreFullException)
+        {
+            // Already asked.
+        }
+    }
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         while (!stoppingToken.IsCancellationRequested)
@@ -26,6 +48,7 @@ internal sealed partial class HistoryPartitions(NpgsqlDataSource dataSource, Mig
                 try
                 {
                     await EnsureAsync(0, stoppingToken);
+                    _ready.TrySetResult();
                     var dropped = await DropExpiredAsync(stoppingToken);
                     if (dropped.Count > 0)
                         logger.LogInformation("History retention dropped partitions {Partitions}", string.Join(", ", dropped));
@@ -35,12 +58,25 @@ internal sealed partial class HistoryPartitions(NpgsqlDataSource dataSource, Mig
                     logger.LogWarning("History partition upkeep failed, will retry: {Error}", e.Message);
                     wait = TimeSpan.FromSeconds(5);
                 }
+                catch (Exception e) when (!stoppingToken.IsCancellationRequested)
+                {
+                    // Upkeep must outlive its own bugs: the history records nothing without its partitions.
+                    logger.LogError(e, "History partition upkeep failed unexpectedly, will retry");
+                    wait = TimeSpan.FromSeconds(5);
+                }
             }
             else
             {
                 wait = TimeSpan.FromMilliseconds(200);
             }
-            await Task.Delay(wait, clock, stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            try
+            {
+                await _requested.WaitAsync(wait, stoppingToken);
+            }
+            catch (OperationCanceledException)
+            {
+                break;
+            }
         }
     }
 
@@ -50,10 +86,10 @@ internal sealed partial class HistoryPartitions(NpgsqlDataSource dataSource, Mig
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         await connection.ExecuteAsync(new CommandDefinition(HistorySql.LockPartitions, transaction: transaction, cancellationToken: cancellationToken));
+        var today = await connection.ExecuteScalarAsync<DateOnly>(new CommandDefinition(HistorySql.Today, transaction: transaction, cancellationToken: cancellationToken));
         var longest = Math.Max(Math.Max(atLeastDays, options.Value.History.DefaultRetentionDays),
             await connection.ExecuteScalarAsync<int>(new CommandDefinition(HistorySql.LongestRetention, transaction: transaction, cancellationToken: cancellationToken)));
         var existing = (await PartitionsAsync(connection, transaction, cancellationToken)).Select(p => p.Month).ToHashSet();
-        var today = Today();
         var created = 0;
         for (var month = FirstOfMonth(today); month <= FirstOfMonth(today.AddDays(longest + 1)).AddMonths(1); month = month.AddMonths(1))
         {
@@ -75,7 +111,8 @@ internal sealed partial class HistoryPartitions(NpgsqlDataSource dataSource, Mig
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         await connection.ExecuteAsync(new CommandDefinition(HistorySql.LockPartitions, transaction: transaction, cancellationToken: cancellationToken));
-        var thisMonth = FirstOfMonth(Today());
+        var thisMonth = FirstOfMonth(await connection.ExecuteScalarAsync<DateOnly>(
+            new CommandDefinition(HistorySql.Today, transaction: transaction, cancellationToken: cancellationToken)));
         var dropped = new List<string>();
         foreach (var partition in await PartitionsAsync(connection, transaction, cancellationToken))
         {
@@ -102,8 +139,6 @@ internal sealed partial class HistoryPartitions(NpgsqlDataSource dataSource, Mig
     }
 
     public static string NameOf(DateOnly month) => $"event_history_p{month:yyyyMM}";
-
-    DateOnly Today() => DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
 
     static DateOnly FirstOfMonth(DateOnly day) => new(day.Year, day.Month, 1);
 

@@ -23,7 +23,10 @@ internal sealed class WebhookDispatcher(NpgsqlDataSource dataSource, IServiceSco
     readonly Guid _owner = Guid.NewGuid();
     readonly ConcurrentDictionary<Guid, Task> _running = new();
     readonly SemaphoreSlim _wake = new(0, 1);
-    volatile bool _alive;
+    long _beatTicks;
+
+    /// <summary>Whether this instance's last heartbeat is still fresh: its leases are its own only while it is.</summary>
+    bool Alive => clock.GetUtcNow().UtcTicks - Interlocked.Read(ref _beatTicks) < Options.HeartbeatTtl.Ticks * 2 / 3;
     WebhookOptions Options => options.Value.Webhooks;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -32,7 +35,7 @@ internal sealed class WebhookDispatcher(NpgsqlDataSource dataSource, IServiceSco
         var beating = HeartbeatAsync(stoppingToken);
         while (!stoppingToken.IsCancellationRequested)
         {
-            if (migrations.Status == MigrationStatus.Applied && _alive)
+            if (migrations.Status == MigrationStatus.Applied && Alive)
             {
                 try
                 {
@@ -74,12 +77,12 @@ internal sealed class WebhookDispatcher(NpgsqlDataSource dataSource, IServiceSco
             {
                 try
                 {
+                    var sent = clock.GetUtcNow();
                     await ExecuteAsync(WebhookSql.Heartbeat, new { Owner = _owner, Ttl = Options.HeartbeatTtl }, cancellationToken);
-                    if (!_alive)
-                    {
-                        _alive = true;
+                    var wasAlive = Alive;
+                    Interlocked.Exchange(ref _beatTicks, sent.UtcTicks);
+                    if (!wasAlive)
                         Wake();
-                    }
                 }
                 catch (Exception e) when (e is NpgsqlException or TimeoutException)
                 {
@@ -122,44 +125,33 @@ internal sealed class WebhookDispatcher(NpgsqlDataSource dataSource, IServiceSco
         }
     }
 
+    /// <summary>
+    /// One batch of a subscription's queue, in order, then the lease is let go and the subscription claimed again if it has
+    /// more: a long queue takes turns with the others, and a changed URL or secret is seen at the next batch.
+    /// </summary>
     async Task DeliverAsync(SubscriptionLease lease, CancellationToken cancellationToken)
     {
         var failingSince = lease.FailingSince;
+        var delivered = new List<(PendingDelivery Delivery, AttemptResult Result)>();
         try
         {
-            while (!cancellationToken.IsCancellationRequested)
+            foreach (var delivery in await NextBatchAsync(lease, cancellationToken))
             {
-                var batch = await NextBatchAsync(lease, cancellationToken);
-                if (batch.Count == 0)
-                    return;
-                var delivered = new List<(PendingDelivery Delivery, AttemptResult Result)>();
-                var held = false;
-                foreach (var delivery in batch)
+                // A retry not due yet holds the queue; so does a heartbeat gone stale (another instance may own it by now).
+                if (!delivery.Due || !Alive)
+                    break;
+                var result = await sender.SendAsync(lease, delivery, cancellationToken);
+                if (result.Succeeded)
                 {
-                    if (delivery.NextAttemptAt > clock.GetUtcNow().UtcDateTime)
-                    {
-                        held = true;
-                        break;
-                    }
-                    var result = await sender.SendAsync(lease, delivery, cancellationToken);
-                    if (result.Succeeded)
-                    {
-                        delivered.Add((delivery, result));
-                        failingSince = null;
-                        continue;
-                    }
-                    await RecordDeliveredAsync(lease, delivered, cancellationToken);
-                    delivered.Clear();
-                    var (gaveUp, disabled) = await RecordFailureAsync(lease, delivery, result, failingSince ??= result.At.UtcDateTime, cancellationToken);
-                    if (!gaveUp || disabled)
-                    {
-                        held = true;
-                        break;
-                    }
+                    delivered.Add((delivery, result));
+                    failingSince = null;
+                    continue;
                 }
                 await RecordDeliveredAsync(lease, delivered, cancellationToken);
-                if (held)
-                    return;
+                delivered.Clear();
+                var (gaveUp, disabled) = await RecordFailureAsync(lease, delivery, result, failingSince ??= result.At.UtcDateTime, cancellationToken);
+                if (!gaveUp || disabled)
+                    break;
             }
         }
         catch (Exception e) when (e is NpgsqlException or TimeoutException or OperationCanceledException)
@@ -167,15 +159,25 @@ internal sealed class WebhookDispatcher(NpgsqlDataSource dataSource, IServiceSco
             if (!cancellationToken.IsCancellationRequested)
                 logger.LogWarning("Webhook deliveries of subscription {Subscription} stopped, will resume: {Error}", lease.Id, e.Message);
         }
+        catch (Exception e)
+        {
+            // Nothing is marked delivered that was not. Pause before the subscription can be claimed again, so a fault that
+            // repeats does not spin.
+            logger.LogError(e, "Webhook deliveries of subscription {Subscription} failed unexpectedly, will resume", lease.Id);
+            await Task.Delay(TimeSpan.FromSeconds(5), clock, CancellationToken.None);
+        }
         finally
         {
             try
             {
+                // What the partner accepted is recorded even when stopping: otherwise it would be sent again.
+                await RecordDeliveredAsync(lease, delivered, CancellationToken.None);
                 await ExecuteAsync(WebhookSql.ReleaseLease, new { lease.Id, Owner = _owner }, CancellationToken.None);
             }
             catch (NpgsqlException e)
             {
-                logger.LogWarning("Could not release the lease of subscription {Subscription} (it expires by itself): {Error}", lease.Id, e.Message);
+                logger.LogWarning("Could not record the end of a batch of subscription {Subscription} (its lease runs out with this instance; " +
+                    "accepted deliveries may be sent again): {Error}", lease.Id, e.Message);
             }
         }
     }
@@ -183,7 +185,7 @@ internal sealed class WebhookDispatcher(NpgsqlDataSource dataSource, IServiceSco
     async Task<IReadOnlyList<PendingDelivery>> NextBatchAsync(SubscriptionLease lease, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        return [.. await connection.QueryAsync<PendingDelivery>(new CommandDefinition(WebhookSql.NextBatch, new { lease.Id, Limit = Options.BatchSize },
+        return [.. await connection.QueryAsync<PendingDelivery>(new CommandDefinition(WebhookSql.NextBatch, new { lease.Id, Owner = _owner, Limit = Options.BatchSize },
             cancellationToken: cancellationToken))];
     }
 
@@ -213,8 +215,8 @@ internal sealed class WebhookDispatcher(NpgsqlDataSource dataSource, IServiceSco
     {
         var at = result.At.UtcDateTime;
         var attempts = delivery.Attempts + 1;
-        var next = at + RetryDelay(attempts);
-        var gaveUp = next > (delivery.FirstAttemptAt ?? at) + Options.RetryWindow;
+        var delay = RetryDelay(attempts);
+        var gaveUp = at + delay > (delivery.FirstAttemptAt ?? at) + Options.RetryWindow;
         var disabled = at - failingSince >= Options.DisableAfter;
         await using var scope = scopes.CreateAsyncScope();
         var session = scope.ServiceProvider.GetRequiredService<DbSession>();
@@ -225,7 +227,7 @@ internal sealed class WebhookDispatcher(NpgsqlDataSource dataSource, IServiceSco
             delivery.Id,
             At = at,
             Error = result.Describe(),
-            NextAttemptAt = next,
+            Delay = delay,
             GiveUp = gaveUp,
         }, session.Transaction, cancellationToken: cancellationToken));
         await session.Connection.ExecuteAsync(new CommandDefinition(WebhookSql.SubscriptionFailing, new

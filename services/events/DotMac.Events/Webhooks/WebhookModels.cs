@@ -8,7 +8,7 @@ internal sealed record SubscriptionLease(Guid Id, Guid TenantId, string Url, str
 
 /// <summary>A queued delivery of one event to one subscription.</summary>
 internal sealed record PendingDelivery(Guid Id, Guid TenantId, Guid MessageId, string EventType, DateTime OccurredAt, string Payload, int Attempts,
-    DateTime NextAttemptAt, DateTime? FirstAttemptAt);
+    bool Due, DateTime? FirstAttemptAt);
 
 /// <summary>What one attempt came to.</summary>
 internal sealed record AttemptResult(DateTimeOffset At, int? StatusCode, double LatencyMs, string? Error, string? ResponseExcerpt)

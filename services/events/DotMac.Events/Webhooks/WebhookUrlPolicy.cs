@@ -84,8 +84,14 @@ public sealed class WebhookUrlPolicy(bool development)
             return "a multicast address";
         if ((bytes[0] & 0xfe) == 0xfc)
             return "a unique-local (private) address";
-        // fd00:ec2::254 and the like are covered by fc00::/7; 64:ff9b::/96 would reach IPv4 through NAT64: judge the IPv4 inside.
+        // fd00:ec2::254 and the like are covered by fc00::/7. Addresses that carry an IPv4 one are judged by it: NAT64
+        // (64:ff9b::/96), 6to4 (2002::/16) and the deprecated IPv4-compatible ::a.b.c.d; local-use NAT64 (64:ff9b:1::/48)
+        // is refused whole.
         if (bytes[0] == 0 && bytes[1] == 0x64 && bytes[2] == 0xff && bytes[3] == 0x9b)
+            return bytes[4] == 0 && bytes[5] == 1 ? "a local-use NAT64 address" : Forbidden(new IPAddress(bytes[12..]));
+        if (bytes[0] == 0x20 && bytes[1] == 0x02)
+            return Forbidden(new IPAddress(bytes[2..6]));
+        if (bytes[..12].All(b => b == 0))
             return Forbidden(new IPAddress(bytes[12..]));
         return null;
     }
