@@ -145,7 +145,7 @@ internal static class WebhookSql
     public const string Redeliver = $"""
         insert into webhook_deliveries (id, tenant_id, subscription_id, message_id, event_type, occurred_at, payload, replay_id)
         select @NewId, d.tenant_id, d.subscription_id, d.message_id, d.event_type, d.occurred_at, d.payload, @ReplayId
-        from webhook_deliveries d join webhook_subscriptions s on s.id = d.subscription_id
+        from webhook_deliveries d
         where d.tenant_id = @TenantId and d.id = @Id
         returning {DeliveryColumns}
         """;

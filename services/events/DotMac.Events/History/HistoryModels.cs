@@ -2,6 +2,7 @@ using System.Buffers.Text;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using DotMac.ServiceDefaults.Data;
 using DotMac.ServiceDefaults.Problems;
 
 namespace DotMac.Events.History;
@@ -29,7 +30,7 @@ internal sealed record HistoryRow(Guid MessageId, Guid TenantId, string EventTyp
     public HistoryEvent ToResponse()
     {
         using var document = JsonDocument.Parse(Payload);
-        return new HistoryEvent(MessageId, EventType, Contract, TenantId, new DateTimeOffset(OccurredAt, TimeSpan.Zero), new DateTimeOffset(RecordedAt, TimeSpan.Zero),
+        return new HistoryEvent(MessageId, EventType, Contract, TenantId, Times.Utc(OccurredAt), Times.Utc(RecordedAt),
             CorrelationId, ConversationId, CausationId, TraceId, document.RootElement.Clone());
     }
 }

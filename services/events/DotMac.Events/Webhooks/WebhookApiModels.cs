@@ -1,3 +1,5 @@
+using DotMac.ServiceDefaults.Data;
+
 namespace DotMac.Events.Webhooks;
 
 public sealed record CreateSubscriptionRequest(string Url, string[] EventTypes, string? Description = null, bool? Active = null);
@@ -36,21 +38,19 @@ internal sealed class SubscriptionRow
     public DateTime CreatedAt { get; set; }
     public DateTime UpdatedAt { get; set; }
 
-    public SubscriptionResponse ToResponse() => new(Id, Url, Description, EventTypes, Active, DisabledReason, Utc(FailingSince),
-        PreviousSecretExpiresAt > DateTime.UtcNow ? Utc(PreviousSecretExpiresAt) : null, Utc(CreatedAt)!.Value, Utc(UpdatedAt)!.Value);
-
-    public static DateTimeOffset? Utc(DateTime? value) => value is { } v ? new DateTimeOffset(DateTime.SpecifyKind(v, DateTimeKind.Utc)) : null;
+    public SubscriptionResponse ToResponse() => new(Id, Url, Description, EventTypes, Active, DisabledReason, Times.Utc(FailingSince),
+        PreviousSecretExpiresAt > DateTime.UtcNow ? Times.Utc(PreviousSecretExpiresAt) : null, Times.Utc(CreatedAt), Times.Utc(UpdatedAt));
 }
 
 internal sealed record DeliveryRow(Guid Id, Guid SubscriptionId, Guid MessageId, string EventType, DateTime OccurredAt, string Status, int Attempts,
     DateTime NextAttemptAt, DateTime? FirstAttemptAt, DateTime? LastAttemptAt, DateTime? DeliveredAt, string? LastError, Guid? ReplayId, DateTime CreatedAt)
 {
     public DeliveryResponse ToResponse(IReadOnlyList<AttemptResponse>? attempts = null) => new(Id, SubscriptionId, MessageId, EventType,
-        SubscriptionRow.Utc(OccurredAt)!.Value, Status, Attempts, Status == "pending" ? SubscriptionRow.Utc(NextAttemptAt) : null, SubscriptionRow.Utc(FirstAttemptAt),
-        SubscriptionRow.Utc(LastAttemptAt), SubscriptionRow.Utc(DeliveredAt), LastError, ReplayId, SubscriptionRow.Utc(CreatedAt)!.Value, attempts);
+        Times.Utc(OccurredAt), Status, Attempts, Status == "pending" ? Times.Utc(NextAttemptAt) : null, Times.Utc(FirstAttemptAt),
+        Times.Utc(LastAttemptAt), Times.Utc(DeliveredAt), LastError, ReplayId, Times.Utc(CreatedAt), attempts);
 }
 
 internal sealed record AttemptRow(int Number, DateTime AttemptedAt, int? StatusCode, double LatencyMs, string? Error, string? ResponseExcerpt)
 {
-    public AttemptResponse ToResponse() => new(Number, SubscriptionRow.Utc(AttemptedAt)!.Value, StatusCode, LatencyMs, Error, ResponseExcerpt);
+    public AttemptResponse ToResponse() => new(Number, Times.Utc(AttemptedAt), StatusCode, LatencyMs, Error, ResponseExcerpt);
 }
