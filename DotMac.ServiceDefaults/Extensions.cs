@@ -1,5 +1,6 @@
 using DotMac.ServiceDefaults.Health;
 using DotMac.ServiceDefaults.Http;
+using DotMac.ServiceDefaults.OpenApi;
 using DotMac.ServiceDefaults.Problems;
 using DotMac.ServiceDefaults.Telemetry;
 using Microsoft.AspNetCore.Builder;
@@ -8,7 +9,7 @@ using Microsoft.Extensions.Hosting;
 
 namespace DotMac.ServiceDefaults;
 
-/// <summary>What every DotMac process shares: telemetry, health, problem details, JSON, resilient HTTP.</summary>
+/// <summary>What every DotMac process shares: telemetry, health, problem details, JSON, resilient HTTP, OpenAPI.</summary>
 public static class Extensions
 {
     public static TBuilder AddServiceDefaults<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
@@ -19,11 +20,12 @@ public static class Extensions
         builder.AddDefaultProblemDetails();
         builder.AddDefaultJson();
         builder.AddDefaultHttpClients();
+        builder.AddDefaultOpenApi();
         builder.Services.AddHostedService<ParentProcessWatcher>();
         return builder;
     }
 
-    /// <summary>Maps /health, /alive and /api/v1/info, and puts the shared middleware in front of the app's endpoints.</summary>
+    /// <summary>Maps /health, /alive, /api/v1/info and the OpenAPI documents, and puts the shared middleware in front of the app's endpoints.</summary>
     public static WebApplication MapDefaultEndpoints(this WebApplication app)
     {
         app.UseRequestTelemetry();
@@ -31,6 +33,7 @@ public static class Extensions
         app.UseStatusCodePages();
         app.MapHealthEndpoints();
         app.MapServiceInfo();
+        app.MapDefaultOpenApi();
         return app;
     }
 }

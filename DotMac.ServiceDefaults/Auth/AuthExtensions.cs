@@ -47,6 +47,7 @@ public static class AuthExtensions
     public static TBuilder RequirePermission<TBuilder>(this TBuilder builder, string resource, string action) where TBuilder : IEndpointConventionBuilder
     {
         builder.RequireAuthorization();
+        builder.WithMetadata(new OpenApi.PermissionMetadata(resource, action));
         builder.AddEndpointFilter(async (context, next) =>
         {
             Caller.From(context.HttpContext).Require(resource, action);

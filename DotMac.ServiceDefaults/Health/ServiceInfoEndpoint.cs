@@ -22,7 +22,7 @@ public static class ServiceInfoEndpoint
 
     public static WebApplication MapServiceInfo(this WebApplication app)
     {
-        app.MapGet("/api/v1/info", GetInfo).WithName("GetServiceInfo").DisableHttpMetrics();
+        app.MapGet("/api/v1/info", GetInfo).WithName("Service_Info").WithTags("Service").WithSummary("Which service, build and schema version answers.").DisableHttpMetrics();
         return app;
     }
 

@@ -1,3 +1,4 @@
+using DotMac.Gateway.Docs;
 using DotMac.Gateway.Health;
 using DotMac.Gateway.Routing;
 using DotMac.Gateway.Security;
@@ -25,6 +26,7 @@ internal static class Extensions
             .RequireAssertion(context => Caller.FromPrincipal(context.User, tenantHeader: null).IsGlobal)));
         builder.Services.AddGatewayRateLimiting(options.RateLimits);
         builder.Services.AddRequestTimeouts();
+        builder.Services.AddApiDocs();
         builder.Services.AddCors(o => o.AddPolicy(GatewayPolicies.Portals, policy => policy
             .WithOrigins(options.CorsOrigins)
             .WithMethods("GET", "POST", "PUT", "PATCH", "DELETE")
@@ -40,10 +42,11 @@ internal static class Extensions
                 failureStatus: null, tags: [HealthExtensions.ReadyTag], timeout: UpstreamHealthProbe.Timeout + TimeSpan.FromSeconds(1)));
     }
 
-    /// <summary>The front door, in order: CORS, body size, who is calling, which tenant, how often, may they, how long; then the proxy.</summary>
+    /// <summary>The front door, in order: the docs page, CORS, body size, who is calling, which tenant, how often, may they, how long; then the proxy.</summary>
     public static WebApplication MapGateway(this WebApplication app)
     {
         var options = app.Services.GetRequiredService<GatewayOptions>();
+        app.UseApiDocs();
         app.UseRouting();
         app.UseCors();
         app.UseMiddleware<BodySizeLimit>(options.MaxRequestBodyBytes);
@@ -52,6 +55,7 @@ internal static class Extensions
         app.UseRateLimiter();
         app.UseAuthorization();
         app.UseRequestTimeouts();
+        app.MapApiDocs();
         app.MapReverseProxy();
         return app;
     }

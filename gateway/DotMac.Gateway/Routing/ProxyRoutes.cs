@@ -7,8 +7,8 @@ namespace DotMac.Gateway.Routing;
 /// <summary>
 /// /api/{version}/{service}/{**rest} goes to {service} as /api/{version}/{rest}: the public URL names the service,
 /// the service itself owns everything under /api/{version}. Every route needs a valid token except those that say
-/// otherwise: identity's logins and token endpoints (strict per-IP limit), refresh, and /.well-known (discovery,
-/// JWKS). A new API version of a service is a new route (see docs/api-versioning.md).
+/// otherwise: identity's logins and token endpoints (strict per-IP limit), refresh, /.well-known (discovery,
+/// JWKS) and devtools' event catalog (public documentation). A new API version of a service is a new route (see docs/api-versioning.md).
 /// </summary>
 public static class ProxyRoutes
 {
@@ -35,6 +35,9 @@ public static class ProxyRoutes
             routes.Add(Route("identity-well-known", "identity", "/.well-known/{**rest}", null,
                 GatewayPolicies.Anonymous, GatewayPolicies.AnonymousLimit, options.LoginTimeout));
         }
+        if (upstreams.All.Any(u => u.Name == "devtools"))
+            routes.Add(Route("devtools-v1-catalog", "devtools", "/api/v1/devtools/catalog/{**rest}", "/api/v1/catalog/{**rest}",
+                GatewayPolicies.Anonymous, GatewayPolicies.AnonymousLimit, options.DefaultTimeout));
         return routes;
     }
 

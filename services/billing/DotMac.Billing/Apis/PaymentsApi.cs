@@ -1,5 +1,6 @@
 using DotMac.Billing.Payments;
 using DotMac.ServiceDefaults.Auth;
+using DotMac.ServiceDefaults.OpenApi;
 using DotMac.ServiceDefaults.Http;
 using DotMac.ServiceDefaults.Problems;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -21,7 +22,8 @@ internal static class PaymentsApi
 {
     public static IEndpointRouteBuilder MapPaymentsApi(this IEndpointRouteBuilder app)
     {
-        app.MapPost("/api/v1/payments", PayAsync).WithTags("Payments").RequirePermission("billing", "write");
+        app.MapPost("/api/v1/payments", PayAsync).WithTags("Payments").RequirePermission("billing", "write")
+            .WithRequestExample(new PaymentRequest(39.90m, "bank_transfer", CustomerId: Guid.Parse("0f8fad5b-d9cb-469f-a165-70867728950e"), Currency: "EUR", Reference: "SEPA-2026-12-0042"));
         app.MapGet("/api/v1/payments", ListAsync).WithTags("Payments").RequirePermission("billing", "read");
         app.MapGet("/api/v1/payments/{id:guid}", GetAsync).WithTags("Payments").RequirePermission("billing", "read");
         app.MapPost("/api/v1/credit-notes", CreditAsync).WithTags("Payments").RequirePermission("billing", "write");

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using System.Text.Json.Serialization;
 using Dapper;
 using DotMac.Identity.Data;
 using DotMac.Identity.Features;
@@ -36,7 +37,9 @@ public static class AuthApi
         group.MapPost("/refresh", RefreshTokens);
         group.MapPost("/password", ChangeStaffPassword);
         group.MapPost("/portal/activate", ActivatePortal);
-        group.MapPost("/token", ClientCredentials).DisableAntiforgery();
+        group.MapPost("/token", ClientCredentials).DisableAntiforgery()
+            .Accepts<ClientCredentialsForm>("application/x-www-form-urlencoded")
+            .WithSummary("OAuth 2.0 client credentials (RFC 6749 §4.4): an API client's id and secret, in the form or as HTTP Basic, for an access token.");
         return group;
     }
 
@@ -98,8 +101,7 @@ public static class AuthApi
         var form = await request.ReadFormAsync(cancellationToken);
         if (form["grant_type"] != "client_credentials")
             throw new ValidationFailedException("grant_type", "Only client_credentials is supported here; users log in at /auth/login.");
-        var clientId = form["client_id"].ToString();
-        var secret = form["client_secret"].ToString();
+        var (clientId, secret) = ClientAuthentication(request, form);
         await using var connection = await db.OpenConnectionAsync(cancellationToken);
         var client = await connection.QuerySingleOrDefaultAsync<ApiClientRow>(new CommandDefinition(ClientsSql.FindByClientId, new { ClientId = clientId }, cancellationToken: cancellationToken));
         var presented = SHA256.HashData(Encoding.UTF8.GetBytes(secret));
@@ -112,6 +114,36 @@ public static class AuthApi
         if (missing.Count > 0)
             throw new ForbiddenException($"The client is not granted: {string.Join(' ', missing)}.", "invalid_scope");
         return TypedResults.Ok(await tokens.ForClientAsync(client, scopes.Distinct(StringComparer.Ordinal).ToList(), cancellationToken));
+    }
+
+    /// <summary>The form's fields as the token endpoint takes them, for its documentation.</summary>
+    public sealed record ClientCredentialsForm(
+        [property: JsonPropertyName("grant_type")] string GrantType,
+        [property: JsonPropertyName("client_id")] string? ClientId,
+        [property: JsonPropertyName("client_secret")] string? ClientSecret,
+        [property: JsonPropertyName("scope")] string? Scope);
+
+    /// <summary>The client's id and secret: HTTP Basic (RFC 6749 §2.3.1, what OAuth clients send by default) or the form's fields.</summary>
+    static (string ClientId, string Secret) ClientAuthentication(HttpRequest request, IFormCollection form)
+    {
+        var header = request.Headers.Authorization.ToString();
+        if (header.StartsWith("Basic ", StringComparison.OrdinalIgnoreCase))
+        {
+            string decoded;
+            try
+            {
+                decoded = Encoding.UTF8.GetString(Convert.FromBase64String(header["Basic ".Length..].Trim()));
+            }
+            catch (FormatException)
+            {
+                throw new UnauthenticatedException("The Basic credentials are not base64.", "invalid_client");
+            }
+            var colon = decoded.IndexOf(':', StringComparison.Ordinal);
+            if (colon < 0)
+                throw new UnauthenticatedException("The Basic credentials have no ':'.", "invalid_client");
+            return (Uri.UnescapeDataString(decoded[..colon]), Uri.UnescapeDataString(decoded[(colon + 1)..]));
+        }
+        return (form["client_id"].ToString(), form["client_secret"].ToString());
     }
 
     static async Task<CredentialRow?> FindAsync(NpgsqlDataSource db, string sql, object parameters, CancellationToken cancellationToken)

@@ -4,6 +4,7 @@ using Dapper;
 using DotMac.Identity.Data;
 using DotMac.Identity.Features;
 using DotMac.ServiceDefaults.Auth;
+using DotMac.ServiceDefaults.OpenApi;
 using DotMac.ServiceDefaults.Data;
 using DotMac.ServiceDefaults.Problems;
 using MassTransit;
@@ -37,7 +38,8 @@ public static class CustomersApi
     {
         var group = app.MapGroup("/api/v1/customers").WithTags("customers");
         group.MapGet("/", List).RequirePermission("customers", "read");
-        group.MapPost("/", Create).RequirePermission("customers", "write");
+        group.MapPost("/", Create).RequirePermission("customers", "write")
+            .WithRequestExample(new CreateCustomer("residential", "Jane Doe", "jane.doe@example.com", new Address("12 Harbour Road", "Hamburg", "20457", "DE"), true, "+49 40 1234567"));
         group.MapGet("/me", Me).RequirePermission("customers", "read");
         group.MapGet("/{id:guid}", Get).RequirePermission("customers", "read");
     }

@@ -1,18 +1,19 @@
 using System.Globalization;
 using System.Text;
+using DotMac.ServiceDefaults.Http;
 using DotMac.ServiceDefaults.Problems;
 using Microsoft.IdentityModel.Tokens;
 
 namespace DotMac.Identity.Features;
 
-/// <summary>Keyset pagination over (created_at, id): an opaque cursor, a limit of 1 to 200 (default 50).</summary>
+/// <summary>Keyset pagination over (created_at, id): an opaque cursor, a limit of 1 to 500 (default 50; docs/api-conventions.md).</summary>
 public sealed record Paging(int Limit, DateTime AfterCreatedAt, Guid AfterId)
 {
     public static Paging Parse(int? limit, string? after)
     {
         var size = limit ?? 50;
-        if (size is < 1 or > 200)
-            throw new ValidationFailedException("limit", "must be between 1 and 200");
+        if (size is < 1 or > OffsetPaging.MaxLimit)
+            throw new ValidationFailedException("limit", $"must be between 1 and {OffsetPaging.MaxLimit}");
         if (string.IsNullOrEmpty(after))
             return new Paging(size, DateTime.MinValue, Guid.Empty);
         try

@@ -6,6 +6,7 @@ using DotMac.Networking.Security;
 using DotMac.Networking.Snmp;
 using DotMac.Networking.Tenancy;
 using DotMac.ServiceDefaults.Auth;
+using DotMac.ServiceDefaults.OpenApi;
 using DotMac.ServiceDefaults.Http;
 using DotMac.ServiceDefaults.Problems;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -33,7 +34,8 @@ internal static class DevicesApi
     public static IEndpointRouteBuilder MapDevicesApi(this IEndpointRouteBuilder app)
     {
         var devices = app.MapGroup("/api/v1/devices").WithTags("Devices");
-        devices.MapPost("/", RegisterAsync).RequirePermission(Resource, "write");
+        devices.MapPost("/", RegisterAsync).RequirePermission(Resource, "write")
+            .WithRequestExample(new RegisterDeviceRequest("olt-north-1", "10.20.0.2", new SnmpSettings("v2c", Community: "public"), "north-pop", 60));
         devices.MapGet("/", ListAsync).RequirePermission(Resource, "read");
         devices.MapGet("/{id:guid}", GetAsync).RequirePermission(Resource, "read");
         devices.MapDelete("/{id:guid}", DeleteAsync).RequirePermission(Resource, "write");

@@ -2,6 +2,7 @@ using Dapper;
 using DotMac.Networking.Ipam;
 using DotMac.Networking.Tenancy;
 using DotMac.ServiceDefaults.Auth;
+using DotMac.ServiceDefaults.OpenApi;
 using DotMac.ServiceDefaults.Http;
 using DotMac.ServiceDefaults.Problems;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -34,7 +35,8 @@ internal static class IpamApi
     public static IEndpointRouteBuilder MapIpamApi(this IEndpointRouteBuilder app)
     {
         var prefixes = app.MapGroup("/api/v1/ip-prefixes").WithTags("IPAM");
-        prefixes.MapPost("/", CreatePrefixAsync).RequirePermission(Resource, "write");
+        prefixes.MapPost("/", CreatePrefixAsync).RequirePermission(Resource, "write")
+            .WithRequestExample(new CreatePrefixRequest("100.64.0.0/16", "north-pop", "CGNAT for residential PPPoE"));
         prefixes.MapGet("/", ListPrefixesAsync).RequirePermission(Resource, "read");
         prefixes.MapGet("/{id:guid}", GetPrefixAsync).RequirePermission(Resource, "read");
         prefixes.MapDelete("/{id:guid}", DeletePrefixAsync).RequirePermission(Resource, "write");

@@ -56,7 +56,7 @@ public static class DeadLettersApi
 
 internal static class Paging
 {
-    public const int MaxLimit = 200;
+    public const int MaxLimit = DotMac.ServiceDefaults.Http.OffsetPaging.MaxLimit;
 
     public static void Validate(int limit, int offset)
     {

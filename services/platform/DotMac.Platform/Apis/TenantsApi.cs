@@ -4,7 +4,9 @@ using Dapper;
 using DotMac.Platform.Data;
 using DotMac.Platform.Features;
 using DotMac.ServiceDefaults.Auth;
+using DotMac.ServiceDefaults.OpenApi;
 using DotMac.ServiceDefaults.Data;
+using DotMac.ServiceDefaults.Http;
 using DotMac.ServiceDefaults.Problems;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Npgsql;
@@ -35,7 +37,8 @@ public static partial class TenantsApi
     {
         var v1 = app.MapGroup("/api/v1/tenants").WithTags("tenants");
         v1.MapGet("/", List).RequirePermission("tenants", "read");
-        v1.MapPost("/", Create).RequirePermission("tenants", "write");
+        v1.MapPost("/", Create).RequirePermission("tenants", "write")
+            .WithRequestExample(new CreateTenant("northwind-fibre", "Northwind Fibre", "standard", new TenantSettings("EUR", "Europe/Berlin", 1, [new TaxRate("VAT", 19m, false)], new DunningPolicy([3, 7], 14, 60))));
         v1.MapGet("/{id:guid}", Get).RequirePermission("tenants", "read");
         v1.MapPut("/{id:guid}/settings", UpdateSettings).RequirePermission("tenants", "write");
         v1.MapPut("/{id:guid}/plan", UpdatePlan).RequirePermission("tenants", "write");
@@ -45,8 +48,8 @@ public static partial class TenantsApi
     static async Task<Ok<TenantPage>> List(Caller caller, NpgsqlDataSource db, int? limit, Guid? after, CancellationToken cancellationToken)
     {
         var size = limit ?? 50;
-        if (size is < 1 or > 200)
-            throw new ValidationFailedException("limit", "must be between 1 and 200");
+        if (size is < 1 or > OffsetPaging.MaxLimit)
+            throw new ValidationFailedException("limit", $"must be between 1 and {OffsetPaging.MaxLimit}");
         // A tenant's staff see their own tenant only: the filter is in the query, not after it.
         Guid? only = caller.IsGlobal ? null : caller.HomeTenantId ?? Guid.Empty;
         await using var connection = await db.OpenConnectionAsync(cancellationToken);

@@ -1,5 +1,6 @@
 using Dapper;
 using DotMac.ServiceDefaults.Auth;
+using DotMac.ServiceDefaults.OpenApi;
 using DotMac.ServiceDefaults.Http;
 using DotMac.ServiceDefaults.Problems;
 using DotMac.Services.Plans;
@@ -28,7 +29,8 @@ internal static class OrdersApi
     public static IEndpointRouteBuilder MapOrdersApi(this IEndpointRouteBuilder app)
     {
         var orders = app.MapGroup("/api/v1/service-orders").WithTags("Service orders");
-        orders.MapPost("/", SubmitAsync).RequirePermission(Resource, "write");
+        orders.MapPost("/", SubmitAsync).RequirePermission(Resource, "write")
+            .WithRequestExample(new CreateOrderRequest(Guid.Parse("0f8fad5b-d9cb-469f-a165-70867728950e"), Guid.Parse("7c9e6679-7425-40de-944b-e07fc1f90ae7"), Guid.Parse("3fa85f64-5717-4562-b3fc-2c963f66afa6"), "jane.doe@fibre"));
         orders.MapGet("/", ListOrdersAsync).RequirePermission(Resource, "read");
         orders.MapGet("/{id:guid}", GetOrderAsync).RequirePermission(Resource, "read");
 
@@ -49,10 +51,21 @@ internal static class OrdersApi
         return TypedResults.Accepted($"/api/v1/service-orders/{order.Id}", order.ToResponse());
     }
 
+    static readonly string[] OrderStatuses = ["pending", "provisioning", "active", "failed"];
+    static readonly string[] ServiceStatuses = ["pending", "provisioning", "active", "suspended", "terminated", "failed"];
+
+    // An unknown status is a mistake to say so, not an empty page (docs/api-conventions.md).
+    static void ValidateStatus(string? status, string[] known)
+    {
+        if (status is not null && !known.Contains(status))
+            throw new ValidationFailedException("status", $"One of {string.Join(", ", known)}.");
+    }
+
     static async Task<Ok<Page<OrderResponse>>> ListOrdersAsync(Caller caller, NpgsqlDataSource db, CancellationToken cancellationToken,
         string? status = null, Guid? customerId = null, int limit = 50, int offset = 0)
     {
         OffsetPaging.Validate(limit, offset);
+        ValidateStatus(status, OrderStatuses);
         await using var connection = await db.OpenConnectionAsync(cancellationToken);
         var parameters = new { caller.TenantId, Status = status, CustomerId = caller.OwnCustomer(Resource, customerId), Limit = limit, Offset = offset };
         var rows = await connection.QueryAsync<OrderRow>(new CommandDefinition(OrderSql.ListOrders, parameters, cancellationToken: cancellationToken));
@@ -72,6 +85,7 @@ internal static class OrdersApi
         string? status = null, Guid? customerId = null, int limit = 50, int offset = 0)
     {
         OffsetPaging.Validate(limit, offset);
+        ValidateStatus(status, ServiceStatuses);
         await using var connection = await db.OpenConnectionAsync(cancellationToken);
         var parameters = new { caller.TenantId, Status = status, CustomerId = caller.OwnCustomer(Resource, customerId), Limit = limit, Offset = offset };
         var rows = await connection.QueryAsync<InstanceRow>(new CommandDefinition(OrderSql.ListInstances, parameters, cancellationToken: cancellationToken));

@@ -1,4 +1,5 @@
 using DotMac.ServiceDefaults.Auth;
+using DotMac.ServiceDefaults.OpenApi;
 using DotMac.ServiceDefaults.Http;
 using DotMac.ServiceDefaults.Problems;
 using DotMac.Services.Plans;
@@ -24,7 +25,8 @@ internal static class PlansApi
     public static IEndpointRouteBuilder MapPlansApi(this IEndpointRouteBuilder app)
     {
         var plans = app.MapGroup("/api/v1/plans").WithTags("Plans");
-        plans.MapPost("/", CreateAsync).RequirePermission(Resource, "write");
+        plans.MapPost("/", CreateAsync).RequirePermission(Resource, "write")
+            .WithRequestExample(new CreatePlanRequest("fibre-300", "Fibre 300", new PlanTerms(300, 100, 39.90m, "EUR", BurstDownloadMbps: 500, BurstSeconds: 30)));
         plans.MapGet("/", ListAsync).RequirePermission(Resource, "read");
         plans.MapGet("/{id:guid}", GetAsync).RequirePermission(Resource, "read");
         plans.MapPut("/{id:guid}/terms", ReviseAsync).RequirePermission(Resource, "write");
