@@ -41,6 +41,8 @@ public static class MessagingExtensions
 
         // A service with a database gets the durable outbox, inbox and saga repository; one without (none today) plain MassTransit.
         var durable = builder.Services.Any(d => d.ServiceType == typeof(DbSession));
+        // With AddFeatureFlags first, every instance hears every FeatureFlagChanged on a queue of its own.
+        var flags = builder.Services.Any(d => d.ServiceType == typeof(FeatureFlags.FeatureFlagClient));
         var outboxOptions = builder.Configuration.GetSection("DotMac:Messaging:Outbox").Get<OutboxOptions>() ?? new OutboxOptions();
 
         builder.Services.AddMassTransit(x =>
@@ -49,14 +51,16 @@ public static class MessagingExtensions
             x.AddMessageScheduler(SchedulerAddress);
             if (durable)
                 x.SetSagaRepositoryProvider(new PostgresSagaRepositoryRegistrationProvider());
-            x.AddConfigureEndpointsCallback((context, _, e) =>
+            if (flags)
+                x.AddConsumer<FeatureFlags.FeatureFlagChangedConsumer, FeatureFlags.FeatureFlagChangedConsumerDefinition>();
+            x.AddConfigureEndpointsCallback((context, name, e) =>
             {
                 // Outermost first: after the immediate retries, scheduled redelivery; after that the _error queue
                 // (MassTransit's default) with the exception in the headers and a Fault<T> published.
                 if (options.ScheduledRedelivery)
                     e.UseScheduledRedelivery(r => r.Intervals(options.EffectiveRedeliveryIntervals));
                 e.UseMessageRetry(r => r.Exponential(options.ImmediateRetries, options.RetryMinInterval, options.RetryMaxInterval, options.RetryIntervalDelta));
-                if (!durable)
+                if (!durable || name.Contains(FeatureFlags.FeatureFlagChangedConsumerDefinition.Marker, StringComparison.Ordinal))
                     return;
                 // A lost optimistic-concurrency race is not a failure: run the message again on the fresh state, soon.
                 e.UseMessageRetry(r =>

@@ -9,42 +9,24 @@ using NUnit.Framework;
 namespace DotMac.AppHost.Tests;
 
 /// <summary>
-/// The whole fleet, started by the AppHost the way `dotnet run --project DotMac.AppHost` starts it (on shifted ports,
-/// so a developer's own fleet can keep running), and used only from outside: the gateway, the dashboard, signals.
+/// The whole fleet as the AppHost runs it (<see cref="SharedFleet"/>), used only from outside: the gateway, the dashboard,
+/// signals. It runs after the other fixtures that share the fleet: it kills services, and its last test stops the fleet.
 /// </summary>
-[TestFixture, NonParallelizable]
+[TestFixture, NonParallelizable, Order(100)]
 public sealed class When_the_fleet_runs
 {
-    const int Offset = 1000;
-    static readonly Uri Gateway = new($"http://localhost:{5000 + Offset}");
-    static readonly Uri Dashboard = new($"http://localhost:{18888 + Offset}");
-    static readonly string[] Services = ["analytics", "billing", "devtools", "events", "identity", "networking", "ops", "platform", "services"];
+    static readonly Uri Gateway = SharedFleet.Gateway;
+    static readonly Uri Dashboard = SharedFleet.Dashboard;
+    static readonly string[] Services = SharedFleet.Services;
 
     readonly HttpClient _http = new() { Timeout = TimeSpan.FromSeconds(10) };
     FleetProcess _fleet = null!;
-    Stopwatch _clock = null!;
-
-    sealed record Resource(string Name, string Kind, string State, string? Detail, string? Url, int? Pid, int Restarts);
 
     [OneTimeSetUp]
-    public async Task StartFleet()
-    {
-        // Holding the shared servers first means the AppHost reuses them, as it would a developer's running ones.
-        await TestInfrastructure.PostgresAsync();
-        await TestInfrastructure.RabbitMqAsync();
-        _clock = Stopwatch.StartNew();
-        _fleet = FleetProcess.Start(Offset);
-        await EventuallyAsync(async () => (await GetAsync(new Uri(Gateway, "/health"))).StatusCode == HttpStatusCode.OK,
-            TimeSpan.FromSeconds(120), "the gateway's /health to answer 200");
-        TestContext.Progress.WriteLine($"fleet healthy after {_clock.Elapsed.TotalSeconds:0.0} s");
-    }
+    public async Task StartFleet() => _fleet = await SharedFleet.StartAsync();
 
     [OneTimeTearDown]
-    public void StopFleet()
-    {
-        _fleet?.Dispose();
-        _http.Dispose();
-    }
+    public void StopFleet() => _http.Dispose();
 
     [Test, Order(1)]
     public async Task Should_report_all_ten_healthy_through_the_gateway()
@@ -59,14 +41,7 @@ public sealed class When_the_fleet_runs
     }
 
     /// <summary>As a new operator would: the password identity generated at first start, then a login through the gateway.</summary>
-    async Task<string> SuperAdminTokenAsync()
-    {
-        var file = Path.Combine(StateDirectory.Resolve(), "identity", "super-admin.txt");
-        var lines = await File.ReadAllLinesAsync(file);
-        using var login = await _http.PostAsJsonAsync(new Uri(Gateway, "/api/v1/identity/auth/login"), new { email = lines[0], password = lines[1] });
-        Assert.That(login.StatusCode, Is.EqualTo(HttpStatusCode.OK), await login.Content.ReadAsStringAsync());
-        return (await login.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("access_token").GetString()!;
-    }
+    Task<string> SuperAdminTokenAsync() => SharedFleet.SuperAdminTokenAsync(_http);
 
     [Test, Order(2)]
     public async Task Should_route_each_services_versioned_api_through_the_gateway()
@@ -192,8 +167,7 @@ public sealed class When_the_fleet_runs
         }
     }
 
-    async Task<IReadOnlyList<Resource>> ResourcesAsync() =>
-        await _http.GetFromJsonAsync<List<Resource>>(new Uri(Dashboard, "/api/resources"), new JsonSerializerOptions(JsonSerializerDefaults.Web)) ?? [];
+    Task<IReadOnlyList<SharedFleet.Resource>> ResourcesAsync() => SharedFleet.ResourcesAsync(_http);
 
     async Task<HttpResponseMessage> GetAsync(Uri uri)
     {

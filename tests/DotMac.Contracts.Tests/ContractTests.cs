@@ -11,7 +11,7 @@ namespace DotMac.Contracts.Tests;
 public sealed class Every_contract
 {
     static readonly Type[] Contracts = typeof(IIntegrationEvent).Assembly.GetExportedTypes()
-        .Where(t => t.IsClass && !t.IsAbstract)
+        .Where(t => t.IsClass && !t.IsAbstract && !typeof(Attribute).IsAssignableFrom(t))
         .OrderBy(t => t.FullName)
         .ToArray();
 
@@ -35,7 +35,8 @@ public sealed class Every_contract
             Assert.Pass("commands are not events");
         if (Contracts.Any(c => c.GetProperties().Any(p => p.PropertyType == type || p.PropertyType.GetGenericArguments().Contains(type))))
             Assert.Pass("a part of other contracts (a tax rate of tenant settings), not a message of its own");
-        Assert.That(typeof(IIntegrationEvent).IsAssignableFrom(type), Is.True, $"{type.Name} is an event and must implement IIntegrationEvent");
+        Assert.That(typeof(IIntegrationEvent).IsAssignableFrom(type) || typeof(IPlatformEvent).IsAssignableFrom(type), Is.True,
+            $"{type.Name} is an event and must implement IIntegrationEvent (a tenant's) or IPlatformEvent (the platform's)");
     }
 
     [TestCaseSource(nameof(Cases))]

@@ -1,6 +1,7 @@
 namespace DotMac.Contracts.Identity;
 
 /// <summary>A customer of a tenant was created; billing opens its billing account from this.</summary>
+[PublishedBy("identity")]
 public sealed record CustomerCreated(
     Guid TenantId,
     Guid CustomerId,
@@ -11,6 +12,7 @@ public sealed record CustomerCreated(
     DateTimeOffset OccurredAt) : IIntegrationEvent;
 
 /// <summary>A customer set their own password on a pending portal account: it is active from now.</summary>
+[PublishedBy("identity")]
 public sealed record PortalAccountActivated(
     Guid TenantId,
     Guid CustomerId,
@@ -18,6 +20,7 @@ public sealed record PortalAccountActivated(
     DateTimeOffset OccurredAt) : IIntegrationEvent;
 
 /// <summary>Too many failed logins: the staff user or portal account is locked until <paramref name="LockedUntil"/>.</summary>
+[PublishedBy("identity")]
 public sealed record UserLockedOut(
     Guid TenantId,
     Guid AccountId,

@@ -1,6 +1,7 @@
 namespace DotMac.Contracts.Networking;
 
 /// <summary>A monitored device stopped answering SNMP (its poll timed out or failed).</summary>
+[PublishedBy("networking")]
 public sealed record DeviceDown(
     Guid TenantId,
     Guid DeviceId,
@@ -10,6 +11,7 @@ public sealed record DeviceDown(
     DateTimeOffset OccurredAt) : IIntegrationEvent;
 
 /// <summary>A monitored device answers SNMP again (or for the first time).</summary>
+[PublishedBy("networking")]
 public sealed record DeviceUp(
     Guid TenantId,
     Guid DeviceId,

@@ -4,6 +4,7 @@ namespace DotMac.Contracts.Networking;
 /// A block of an IP pool was handed out: <paramref name="Address"/> is an address, or address/length for a delegated
 /// IPv6 prefix. <paramref name="Reference"/> names the holder (a service order, a subscriber), if one was given.
 /// </summary>
+[PublishedBy("networking")]
 public sealed record IpAllocated(
     Guid TenantId,
     Guid PoolId,
@@ -13,6 +14,7 @@ public sealed record IpAllocated(
     DateTimeOffset OccurredAt) : IIntegrationEvent;
 
 /// <summary>An allocated or reserved block went back to its pool.</summary>
+[PublishedBy("networking")]
 public sealed record IpReleased(
     Guid TenantId,
     Guid PoolId,

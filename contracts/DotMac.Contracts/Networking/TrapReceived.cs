@@ -6,6 +6,7 @@ namespace DotMac.Contracts.Networking;
 /// interface. <paramref name="Variables"/> are the varbinds after sysUpTime/snmpTrapOID as net-snmp prints them
 /// (".1.3.6.1.2.1.2.2.1.1.2 = INTEGER: 2").
 /// </summary>
+[PublishedBy("networking")]
 public sealed record TrapReceived(
     Guid TenantId,
     Guid DeviceId,

@@ -8,6 +8,7 @@ public sealed record TenantTaxRate(string Name, decimal Percent, bool Inclusive)
 /// is created and whenever one of these settings changes (billing keeps the newest version it has seen).
 /// Dunning days count from an invoice's due date.
 /// </summary>
+[PublishedBy("platform")]
 public sealed record TenantBillingSettingsChanged(
     Guid TenantId,
     int SettingsVersion,

@@ -1,6 +1,7 @@
 namespace DotMac.Contracts.Platform;
 
 /// <summary>A new ISP was set up on DotMac. Identity keeps its list of tenants (and their plans) from this.</summary>
+[PublishedBy("platform")]
 public sealed record TenantCreated(
     Guid TenantId,
     string Slug,
@@ -14,6 +15,7 @@ public sealed record TenantCreated(
 /// A tenant's settings, plan or status changed; <paramref name="ChangedSettings"/> names what changed and the other
 /// fields carry the tenant's plan and status as of <paramref name="SettingsVersion"/>.
 /// </summary>
+[PublishedBy("platform")]
 public sealed record TenantSettingsChanged(
     Guid TenantId,
     IReadOnlyList<string> ChangedSettings,

@@ -1,6 +1,7 @@
 namespace DotMac.Contracts.Services;
 
 /// <summary>A service order was accepted; the provisioning saga starts from this.</summary>
+[PublishedBy("services")]
 public sealed record ServiceOrderSubmitted(
     Guid TenantId,
     Guid OrderId,
@@ -13,6 +14,7 @@ public sealed record ServiceOrderSubmitted(
     DateTimeOffset OccurredAt) : IIntegrationEvent;
 
 /// <summary>Every provisioning step completed: the subscriber is on the network and billed.</summary>
+[PublishedBy("services")]
 public sealed record ServiceActivated(
     Guid TenantId,
     Guid OrderId,
@@ -25,6 +27,7 @@ public sealed record ServiceActivated(
     DateTimeOffset OccurredAt) : IIntegrationEvent;
 
 /// <summary>Provisioning stopped at <paramref name="Step"/>; every completed step was compensated.</summary>
+[PublishedBy("services")]
 public sealed record ProvisioningFailed(
     Guid TenantId,
     Guid OrderId,
@@ -34,8 +37,11 @@ public sealed record ProvisioningFailed(
     string Reason,
     DateTimeOffset OccurredAt) : IIntegrationEvent;
 
+[PublishedBy("services")]
 public sealed record ServiceSuspended(Guid TenantId, Guid ServiceId, Guid CustomerId, string Reason, DateTimeOffset OccurredAt) : IIntegrationEvent;
 
+[PublishedBy("services")]
 public sealed record ServiceResumed(Guid TenantId, Guid ServiceId, Guid CustomerId, DateTimeOffset OccurredAt) : IIntegrationEvent;
 
+[PublishedBy("services")]
 public sealed record ServiceTerminated(Guid TenantId, Guid ServiceId, Guid CustomerId, string Reason, DateTimeOffset OccurredAt) : IIntegrationEvent;

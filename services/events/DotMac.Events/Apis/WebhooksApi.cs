@@ -3,6 +3,8 @@ using DotMac.Events.Data;
 using DotMac.Events.History;
 using DotMac.Events.Webhooks;
 using DotMac.ServiceDefaults.Auth;
+using DotMac.ServiceDefaults.FeatureFlags;
+using DotMac.ServiceDefaults.OpenApi;
 using DotMac.ServiceDefaults.Http;
 using DotMac.ServiceDefaults.Problems;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -33,16 +35,17 @@ internal static class WebhooksApi
     public static IEndpointRouteBuilder MapWebhooksApi(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup("/api/v1/webhooks").WithTags("Webhooks").RequireAuthorization();
-        api.MapPost("/subscriptions", CreateAsync).RequirePermission("webhooks", "write");
+        api.MapPost("/subscriptions", CreateAsync).RequirePermission("webhooks", "write").AddEndpointFilter(WhenEnabled)
+            .WithRequestExample(new CreateSubscriptionRequest("https://partner.example.com/hooks/dotmac", ["service.activated", "invoice.*"], "CRM sync"));
         api.MapGet("/subscriptions", ListAsync).AddEndpointFilter(Reads);
         api.MapGet("/subscriptions/{id:guid}", GetAsync).AddEndpointFilter(Reads);
-        api.MapPatch("/subscriptions/{id:guid}", UpdateAsync).RequirePermission("webhooks", "write");
+        api.MapPatch("/subscriptions/{id:guid}", UpdateAsync).RequirePermission("webhooks", "write").AddEndpointFilter(WhenEnabled);
         api.MapDelete("/subscriptions/{id:guid}", DeleteAsync).RequirePermission("webhooks", "write");
-        api.MapPost("/subscriptions/{id:guid}/rotate-secret", RotateAsync).RequirePermission("webhooks", "write");
+        api.MapPost("/subscriptions/{id:guid}/rotate-secret", RotateAsync).RequirePermission("webhooks", "write").AddEndpointFilter(WhenEnabled);
         api.MapGet("/subscriptions/{id:guid}/deliveries", DeliveriesAsync).AddEndpointFilter(Reads);
-        api.MapPost("/subscriptions/{id:guid}/replay", ReplayAsync).RequirePermission("webhooks", "write");
+        api.MapPost("/subscriptions/{id:guid}/replay", ReplayAsync).RequirePermission("webhooks", "write").AddEndpointFilter(WhenEnabled);
         api.MapGet("/deliveries/{id:guid}", DeliveryAsync).AddEndpointFilter(Reads);
-        api.MapPost("/deliveries/{id:guid}/redeliver", RedeliverAsync).RequirePermission("webhooks", "write");
+        api.MapPost("/deliveries/{id:guid}/redeliver", RedeliverAsync).RequirePermission("webhooks", "write").AddEndpointFilter(WhenEnabled);
         return app;
     }
 
@@ -53,6 +56,18 @@ internal static class WebhooksApi
         if (caller.ScopeFor("webhooks", "read") is null)
             caller.Require("webhooks", "write");
         return next(context);
+    }
+
+    // Platform's "webhooks" flag, per tenant: off, a tenant cannot subscribe, change, replay or redeliver (reads and deletes
+    // still work) and the dispatcher holds its deliveries until it is on again.
+    static async ValueTask<object?> WhenEnabled(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    {
+        var caller = Caller.From(context.HttpContext);
+        var flags = context.HttpContext.RequestServices.GetRequiredService<IFeatureFlags>();
+        if (!await flags.IsEnabledAsync(FeatureFlagRules.Webhooks, caller.TenantId, whenUnknown: true, context.HttpContext.RequestAborted))
+            throw new ForbiddenException("Webhooks are turned off for this tenant (platform's feature flag 'webhooks'); ask the platform's staff.",
+                "feature.disabled");
+        return await next(context);
     }
 
     static async Task<Created<SubscriptionSecretResponse>> CreateAsync(CreateSubscriptionRequest request, Caller caller, NpgsqlDataSource db,

@@ -3,6 +3,7 @@ using DotMac.Events.History;
 using DotMac.Events.Webhooks;
 using DotMac.ServiceDefaults.Auth;
 using DotMac.ServiceDefaults.Data;
+using DotMac.ServiceDefaults.FeatureFlags;
 using DotMac.ServiceDefaults.Messaging;
 using Microsoft.Extensions.Options;
 
@@ -16,6 +17,7 @@ internal static class Extensions
     {
         builder.AddServiceDatabase(DatabaseName, typeof(Extensions).Assembly);
         builder.Services.Configure<EventsOptions>(builder.Configuration.GetSection("Events"));
+        builder.AddFeatureFlags();
         builder.AddServiceBus(x => x.AddConsumer<HistoryConsumer>(typeof(HistoryConsumerDefinition)));
         builder.AddServiceAuthentication();
         builder.Services.AddSingleton<HistoryPartitions>();

@@ -1,19 +1,16 @@
-using System.Text;
 using DotMac.Contracts;
+using DotMac.ServiceDefaults.Messaging;
 
 namespace DotMac.Events.History;
 
 /// <summary>
 /// The public name of an integration event, as partners see it in the history and subscribe to it in webhooks:
 /// "ServiceActivated" is "service.activated", "TenantBillingSettingsChanged" is "tenant_billing_settings.changed",
-/// "UserLockedOut" is "user.locked_out". The last word is what happened, the words before it what it happened to.
+/// "UserLockedOut" is "user.locked_out" (<see cref="EventNames"/>, shared with devtools' event catalog).
 /// Every <see cref="IIntegrationEvent"/> of DotMac.Contracts is known without being listed here.
 /// </summary>
 public static class EventTypes
 {
-    // A verb's particle belongs to the verb: "LockedOut" is one thing that happened.
-    static readonly HashSet<string> Particles = new(StringComparer.Ordinal) { "Out", "In", "Off", "Over" };
-
     /// <summary>Every integration event of DotMac.Contracts, by public name.</summary>
     public static readonly IReadOnlyDictionary<string, Type> All = typeof(IIntegrationEvent).Assembly.GetExportedTypes()
         .Where(t => t is { IsClass: true, IsAbstract: false } && typeof(IIntegrationEvent).IsAssignableFrom(t))
@@ -21,16 +18,7 @@ public static class EventTypes
 
     public static string NameOf(Type type) => NameOf(type.Name);
 
-    public static string NameOf(string contractName)
-    {
-        var words = Words(contractName);
-        if (words.Count < 2)
-            return contractName.ToLowerInvariant();
-        var verbLength = words.Count >= 3 && Particles.Contains(words[^1]) ? 2 : 1;
-        var subject = string.Join('_', words.Take(words.Count - verbLength)).ToLowerInvariant();
-        var verb = string.Join('_', words.Skip(words.Count - verbLength)).ToLowerInvariant();
-        return $"{subject}.{verb}";
-    }
+    public static string NameOf(string contractName) => EventNames.PublicName(contractName);
 
     /// <summary>Whether a subscription's pattern ("*", "invoice.*", "service.activated") takes an event type.</summary>
     public static bool Matches(string pattern, string type) =>
@@ -38,26 +26,4 @@ public static class EventTypes
 
     /// <summary>A pattern is valid when it is "*" or takes at least one known event type.</summary>
     public static bool IsKnownPattern(string pattern) => All.Keys.Any(type => Matches(pattern, type));
-
-    static List<string> Words(string name)
-    {
-        var words = new List<string>();
-        var current = new StringBuilder();
-        for (var i = 0; i < name.Length; i++)
-        {
-            var c = name[i];
-            // A new word at an upper-case letter that follows a lower-case one, or that starts "Xy" after capitals ("IPAddress" -> IP, Address).
-            var boundary = char.IsUpper(c) && current.Length > 0
-                && (char.IsLower(name[i - 1]) || char.IsDigit(name[i - 1]) || i + 1 < name.Length && char.IsLower(name[i + 1]));
-            if (boundary)
-            {
-                words.Add(current.ToString());
-                current.Clear();
-            }
-            current.Append(c);
-        }
-        if (current.Length > 0)
-            words.Add(current.ToString());
-        return words;
-    }
 }

@@ -3,6 +3,7 @@ using Dapper;
 using DotMac.Contracts.Events;
 using DotMac.Events.Data;
 using DotMac.ServiceDefaults.Data;
+using DotMac.ServiceDefaults.FeatureFlags;
 using MassTransit;
 using Microsoft.Extensions.Options;
 using Npgsql;
@@ -18,10 +19,14 @@ namespace DotMac.Events.Webhooks;
 /// is disabled. Woken by NOTIFY when the history queues deliveries, and it looks every second anyway.
 /// </summary>
 internal sealed class WebhookDispatcher(NpgsqlDataSource dataSource, IServiceScopeFactory scopes, WebhookSender sender, MigrationState migrations,
-    IOptions<EventsOptions> options, TimeProvider clock, ILogger<WebhookDispatcher> logger) : BackgroundService
+    IOptions<EventsOptions> options, IFeatureFlags flags, TimeProvider clock, ILogger<WebhookDispatcher> logger) : BackgroundService
 {
+    /// <summary>How long a subscription of a tenant whose webhooks are turned off is left alone before the flag is asked again.</summary>
+    static readonly TimeSpan PausedRecheck = TimeSpan.FromSeconds(1);
+
     readonly Guid _owner = Guid.NewGuid();
     readonly ConcurrentDictionary<Guid, Task> _running = new();
+    readonly ConcurrentDictionary<Guid, DateTimeOffset> _paused = new();
     readonly SemaphoreSlim _wake = new(0, 1);
     long _beatTicks;
 
@@ -110,9 +115,13 @@ internal sealed class WebhookDispatcher(NpgsqlDataSource dataSource, IServiceSco
         var free = Options.MaxConcurrentSubscriptions - _running.Count;
         if (free <= 0)
             return;
+        var now = clock.GetUtcNow();
+        foreach (var (id, until) in _paused)
+            if (until <= now)
+                _paused.TryRemove(id, out _);
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         var claimed = await connection.QueryAsync<SubscriptionLease>(new CommandDefinition(WebhookSql.Claim,
-            new { Owner = _owner, Busy = _running.Keys.ToArray(), Limit = free }, cancellationToken: cancellationToken));
+            new { Owner = _owner, Busy = _running.Keys.Concat(_paused.Keys).ToArray(), Limit = free }, cancellationToken: cancellationToken));
         foreach (var lease in claimed)
         {
             var work = Task.Run(() => DeliverAsync(lease, cancellationToken), CancellationToken.None);
@@ -135,6 +144,12 @@ internal sealed class WebhookDispatcher(NpgsqlDataSource dataSource, IServiceSco
         var delivered = new List<(PendingDelivery Delivery, AttemptResult Result)>();
         try
         {
+            // The tenant's webhooks turned off (platform's flag): its queue is kept, and flows again when they are on.
+            if (!await flags.IsEnabledAsync(FeatureFlagRules.Webhooks, lease.TenantId, whenUnknown: true, cancellationToken))
+            {
+                _paused[lease.Id] = clock.GetUtcNow() + PausedRecheck;
+                return;
+            }
             foreach (var delivery in await NextBatchAsync(lease, cancellationToken))
             {
                 // A retry not due yet holds the queue; so does a heartbeat gone stale (another instance may own it by now).

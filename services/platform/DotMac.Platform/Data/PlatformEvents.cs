@@ -21,4 +21,7 @@ public sealed class PlatformEvents(IPublishEndpoint bus, TimeProvider time)
 
     public Task TenantChangedAsync(TenantRow tenant, IReadOnlyList<string> changed, CancellationToken cancellationToken) =>
         bus.Publish(new TenantSettingsChanged(tenant.Id, changed, tenant.SettingsVersion, tenant.Plan, tenant.Status, time.GetUtcNow()), cancellationToken);
+
+    /// <summary>A flag's whole definition after a change (or its deletion), for every instance's flag cache.</summary>
+    public Task FeatureFlagChangedAsync(FeatureFlagChanged changed, CancellationToken cancellationToken) => bus.Publish(changed, cancellationToken);
 }

@@ -25,6 +25,7 @@ internal static class Extensions
         app.UseServiceAuthentication();
         app.MapTenantsApi();
         app.MapTenantsApiV2();
+        app.MapFeatureFlagsApi();
         return app;
     }
 }

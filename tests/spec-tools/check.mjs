@@ -1,0 +1,106 @@
+// Checks of what DotMac publishes, for tests/DotMac.AppHost.Tests (each prints one JSON object on stdout):
+//   node check.mjs openapi <file>...      every file validates as OpenAPI 3 (@apidevtools/swagger-parser)
+//   node check.mjs asyncapi <file>        the file validates as AsyncAPI 3 (@asyncapi/parser), with its message names
+//   node check.mjs docs <gateway-url> [client-id client-secret]
+//                                         /docs and /docs/events in headless Chromium: what they list, every request made;
+//                                         with an API client, "Authorize" by client credentials and one call tried out
+import { readFile } from 'node:fs/promises';
+import SwaggerParser from '@apidevtools/swagger-parser';
+import { Parser } from '@asyncapi/parser';
+import { chromium } from 'playwright-core';
+
+const [command, ...rest] = process.argv.slice(2);
+
+async function openapi(files) {
+  const results = [];
+  for (const file of files) {
+    try {
+      const api = await SwaggerParser.validate(JSON.parse(await readFile(file, 'utf8')));
+      results.push({ file, valid: true, version: api.openapi, paths: Object.keys(api.paths ?? {}).length });
+    } catch (e) {
+      results.push({ file, valid: false, error: String(e.message ?? e) });
+    }
+  }
+  return { results };
+}
+
+async function asyncapi(file) {
+  const parser = new Parser();
+  const { document, diagnostics } = await parser.parse(await readFile(file, 'utf8'));
+  const errors = diagnostics.filter(d => d.severity === 0).map(d => `${d.path.join('.')}: ${d.message}`);
+  return {
+    valid: document !== undefined && errors.length === 0,
+    version: document?.version(),
+    errors,
+    warnings: diagnostics.filter(d => d.severity === 1).length,
+    messages: document ? document.allMessages().all().map(m => m.name()) : [],
+    operations: document ? document.allOperations().all().length : 0,
+  };
+}
+
+async function docs(gateway, clientId, clientSecret) {
+  const browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+      '--disable-component-update', '--disable-sync'],
+  });
+  const requests = [];
+  const failures = [];
+  try {
+    const page = await browser.newPage();
+    page.on('request', r => requests.push(r.url()));
+    page.on('requestfailed', r => failures.push(`${r.url()}: ${r.failure()?.errorText}`));
+    page.on('pageerror', e => failures.push(`page error: ${e.message}`));
+    await page.goto(new URL('/docs/', gateway).toString(), { waitUntil: 'networkidle' });
+    await page.waitForSelector('.swagger-ui .info .title', { timeout: 30000 });
+    const services = await page.$$eval('select#select option', options => options.map(o => o.textContent.trim()));
+    const title = (await page.textContent('.swagger-ui .info .title')).trim();
+    const operations = await page.$$eval('.opblock', blocks => blocks.length);
+    const authorize = await page.$('button.authorize') !== null;
+    const bar = await page.$$eval('nav.dotmac-bar a', links => links.map(a => a.textContent.trim()));
+    const authorized = clientId ? await authorizeAndTry(page, clientId, clientSecret) : null;
+    await page.goto(new URL('/docs/events', gateway).toString(), { waitUntil: 'networkidle' });
+    await page.waitForSelector('#messages article', { timeout: 30000 });
+    const messages = await page.$$eval('#messages article h2', heads => heads.map(h => h.firstChild.textContent.trim()));
+    await page.fill('#filter', 'invoice');
+    const filtered = await page.$$eval('#messages article:not([hidden])', a => a.length);
+    const origin = new URL(gateway).origin;
+    return {
+      title, services, operations, authorize, authorized, bar, messages, filtered, failures,
+      requests: requests.length,
+      external: requests.filter(u => !u.startsWith(origin) && !u.startsWith('data:')),
+    };
+  } finally {
+    await browser.close();
+  }
+}
+
+// Swagger UI's own "Authorize" with the clientCredentials scheme (identity's token endpoint), then "Try it out" on the
+// services document's plan list: the call must carry the token and be answered 200.
+async function authorizeAndTry(page, clientId, clientSecret) {
+  await page.selectOption('select#select', { label: 'services v1' });
+  await page.waitForSelector('.opblock-summary-path[data-path="/api/v1/services/plans"]', { timeout: 30000 });
+  await page.click('button.authorize');
+  const flow = page.locator('.auth-container').filter({ hasText: 'clientCredentials' });
+  await flow.locator('#client_id_clientCredentials').fill(clientId);
+  await flow.locator('#client_secret_clientCredentials').fill(clientSecret);
+  await flow.locator('label[for="services:read-clientCredentials-checkbox-clientCredentials"]').click();
+  const token = page.waitForResponse(r => r.url().includes('/api/v1/identity/auth/token'));
+  await flow.locator('button.authorize').click();
+  const tokenStatus = (await token).status();
+  const loggedIn = await flow.getByRole('button', { name: 'Logout' }).count() > 0;
+  await page.click('.dialog-ux button.close-modal');
+  const block = page.locator('.opblock-get').filter({ has: page.locator('.opblock-summary-path[data-path="/api/v1/services/plans"]') }).first();
+  await block.locator('.opblock-summary').click();
+  await block.locator('button.try-out__btn').click();
+  const call = page.waitForResponse(r => r.url().includes('/api/v1/services/plans') && r.request().method() === 'GET');
+  await block.locator('button.execute').click();
+  const answer = await call;
+  return { tokenStatus, loggedIn, callStatus: answer.status(), bearer: (answer.request().headers()['authorization'] ?? '').startsWith('Bearer ') };
+}
+
+const output = command === 'openapi' ? await openapi(rest)
+  : command === 'asyncapi' ? await asyncapi(rest[0])
+  : command === 'docs' ? await docs(rest[0], rest[1], rest[2])
+  : (() => { throw new Error(`unknown command ${command}`); })();
+process.stdout.write(JSON.stringify(output) + '\n');
