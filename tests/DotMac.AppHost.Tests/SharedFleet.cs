@@ -15,7 +15,7 @@ namespace DotMac.AppHost.Tests;
 /// </summary>
 public static class SharedFleet
 {
-    public const int Offset = 1000;
+    public const int Offset = 1100; // gateway on 6100: Chromium refuses 6000 (an X11 port) outright
     public static readonly Uri Gateway = new($"http://localhost:{5000 + Offset}");
     public static readonly Uri Dashboard = new($"http://localhost:{18888 + Offset}");
     public static readonly string[] Services = ["analytics", "billing", "devtools", "events", "identity", "networking", "ops", "platform", "services"];
