@@ -24,7 +24,7 @@ var services = Service<Projects.DotMac_Services>("services", 5103).WithReference
 var networking = Service<Projects.DotMac_Networking>("networking", 5104).WithReference(identity);
 var billing = Service<Projects.DotMac_Billing>("billing", 5105).WithReference(identity).WithReference(platform);
 var analytics = Service<Projects.DotMac_Analytics>("analytics", 5106);
-var events = Service<Projects.DotMac_Events>("events", 5107).WithReference(identity);
+var events = Service<Projects.DotMac_Events>("events", 5107).WithReference(identity).WithReference(platform); // platform: feature flags
 var ops = Service<Projects.DotMac_Ops>("ops", 5108).WithManagementReference(messaging);
 var devtools = Service<Projects.DotMac_Devtools>("devtools", 5109)
     .WithReference(platform).WithReference(identity).WithReference(services).WithReference(billing);
@@ -32,6 +32,7 @@ var devtools = Service<Projects.DotMac_Devtools>("devtools", 5109)
 var gateway = builder.AddProject<Projects.DotMac_Gateway>("gateway")
     .WithHttpEndpoint(5000)
     .WithExternalHttpEndpoints();
+devtools.WithEnvironment("Devtools__GatewayUrl", gateway.Resource.InternalUrl.ToString()); // its seed API calls the fleet as a partner would
 foreach (var service in new[] { platform, identity, services, networking, billing, analytics, events, ops, devtools })
     gateway.WithReference(service).WaitFor(service);
 

@@ -38,7 +38,17 @@ public static class SharedFleet
             await TestInfrastructure.PostgresAsync();
             await TestInfrastructure.RabbitMqAsync();
             var clock = Stopwatch.StartNew();
-            _fleet = FleetProcess.Start(Offset);
+            // The fixtures log in a few dozen times a minute from one address (the seed's staff and customers among
+            // them); the gateway's default of ten a minute per IP would only make them wait. The services inherit it.
+            Environment.SetEnvironmentVariable("Gateway__RateLimits__LoginPerMinute", "100");
+            try
+            {
+                _fleet = FleetProcess.Start(Offset);
+            }
+            finally
+            {
+                Environment.SetEnvironmentVariable("Gateway__RateLimits__LoginPerMinute", null);
+            }
             using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
             await Eventually.TrueAsync(async () =>
             {

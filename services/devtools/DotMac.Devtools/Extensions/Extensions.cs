@@ -1,3 +1,6 @@
+using DotMac.Devtools.Apis;
+using DotMac.Devtools.Seed;
+using DotMac.ServiceDefaults.Auth;
 using DotMac.ServiceDefaults.Data;
 using DotMac.ServiceDefaults.Messaging;
 
@@ -11,5 +14,14 @@ internal static class Extensions
     {
         builder.AddServiceDatabase(DatabaseName, typeof(Extensions).Assembly);
         builder.AddServiceBus();
+        builder.AddServiceAuthentication();
+        builder.Services.AddSingleton<SeedRunner>();
+    }
+
+    public static void MapApplicationEndpoints(this WebApplication app)
+    {
+        app.UseServiceAuthentication();
+        CatalogApi.Map(app);
+        SeedApi.Map(app);
     }
 }
