@@ -26,14 +26,17 @@ public static class Extensions
     }
 
     /// <summary>Maps /health, /alive, /api/v1/info and the OpenAPI documents, and puts the shared middleware in front of the app's endpoints.</summary>
-    public static WebApplication MapDefaultEndpoints(this WebApplication app)
+    /// <param name="app">The service.</param>
+    /// <param name="openApi">False for the gateway: it publishes the services' documents, and has no API of its own to describe.</param>
+    public static WebApplication MapDefaultEndpoints(this WebApplication app, bool openApi = true)
     {
         app.UseRequestTelemetry();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.MapHealthEndpoints();
         app.MapServiceInfo();
-        app.MapDefaultOpenApi();
+        if (openApi)
+            app.MapDefaultOpenApi();
         return app;
     }
 }

@@ -23,7 +23,7 @@ public interface IFeatureFlags
 /// Every flag held in memory: loaded from platform's snapshot (/internal/v1/feature-flags) at start and once a minute,
 /// and changed at once by FeatureFlagChanged, which reaches every instance on a queue of its own (so a change is in effect
 /// everywhere within the bus's latency, well under 2 s). A change is applied only if newer than what is held, so a late
-/// snapshot cannot undo an event. Answers per tenant are kept until the flag changes.
+/// snapshot cannot undo an event. Answers per tenant are kept (in the flag's definition) until the flag changes.
 /// </summary>
 public sealed class FeatureFlagClient(IHttpClientFactory clients, IConfiguration configuration, TimeProvider time, ILogger<FeatureFlagClient> logger)
     : BackgroundService, IFeatureFlags
@@ -32,20 +32,11 @@ public sealed class FeatureFlagClient(IHttpClientFactory clients, IConfiguration
     public static readonly TimeSpan RefreshInterval = TimeSpan.FromSeconds(60);
 
     readonly ConcurrentDictionary<string, FeatureFlagDefinition> _flags = new(StringComparer.Ordinal);
-    readonly ConcurrentDictionary<(string Key, Guid Tenant), bool> _answers = new();
     readonly ConcurrentDictionary<string, int> _deleted = new(StringComparer.Ordinal);
     readonly TaskCompletionSource _loaded = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    public ValueTask<bool> IsEnabledAsync(string key, Guid tenantId, bool whenUnknown, CancellationToken cancellationToken = default)
-    {
-        if (_answers.TryGetValue((key, tenantId), out var cached))
-            return ValueTask.FromResult(cached);
-        if (!_flags.TryGetValue(key, out var flag))
-            return ValueTask.FromResult(whenUnknown);
-        var enabled = flag.IsEnabledFor(tenantId);
-        _answers[(key, tenantId)] = enabled;
-        return ValueTask.FromResult(enabled);
-    }
+    public ValueTask<bool> IsEnabledAsync(string key, Guid tenantId, bool whenUnknown, CancellationToken cancellationToken = default) =>
+        ValueTask.FromResult(_flags.TryGetValue(key, out var flag) ? flag.IsEnabledFor(tenantId) : whenUnknown);
 
     /// <summary>Whether the first snapshot arrived (for health and tests).</summary>
     public bool Loaded => _loaded.Task.IsCompleted;
@@ -65,10 +56,33 @@ public sealed class FeatureFlagClient(IHttpClientFactory clients, IConfiguration
             }
             else
                 _flags[changed.Key] = FeatureFlagDefinition.From(changed);
-            foreach (var answer in _answers.Keys.Where(k => k.Key == changed.Key))
-                _answers.TryRemove(answer, out _);
         }
     }
+
+    /// <summary>
+    /// A snapshot: every flag it lists is applied; a held flag it does not list was deleted while no event reached us,
+    /// unless it changed since the request went out (an event of a new or re-created flag, newer than the snapshot).
+    /// The deletion is recorded at the held version, so the flag comes back from the next snapshot if it does exist.
+    /// </summary>
+    public void ApplySnapshot(IReadOnlyCollection<FeatureFlagChanged> snapshot, IReadOnlyDictionary<string, int> heldBefore)
+    {
+        foreach (var flag in snapshot)
+            Apply(flag);
+        var listed = snapshot.Select(f => f.Key).ToHashSet(StringComparer.Ordinal);
+        lock (_flags)
+        {
+            foreach (var (key, flag) in _flags.ToList())
+            {
+                if (listed.Contains(key) || !heldBefore.TryGetValue(key, out var before) || before != flag.Version)
+                    continue;
+                _flags.TryRemove(key, out _);
+                _deleted[key] = flag.Version;
+            }
+        }
+    }
+
+    /// <summary>The version of every flag held now (taken before a snapshot is asked for).</summary>
+    public IReadOnlyDictionary<string, int> HeldVersions() => _flags.ToDictionary(f => f.Key, f => f.Value.Version, StringComparer.Ordinal);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -82,20 +96,21 @@ public sealed class FeatureFlagClient(IHttpClientFactory clients, IConfiguration
         {
             try
             {
+                var held = HeldVersions();
                 var snapshot = await clients.CreateClient(ClientName).GetFromJsonAsync<FeatureFlagChanged[]>(new Uri(platform, "/internal/v1/feature-flags"), stoppingToken)
                     ?? [];
-                foreach (var flag in snapshot)
-                    Apply(flag);
-                // A flag deleted while no event reached us: the snapshot no longer lists it.
-                foreach (var gone in _flags.Keys.Except(snapshot.Select(f => f.Key), StringComparer.Ordinal).ToList())
-                    if (_flags.TryGetValue(gone, out var flag))
-                        Apply(new FeatureFlagChanged(gone, flag.Version + 1, true, flag.Description, flag.DefaultEnabled, flag.RolloutPercent, [], null, time.GetUtcNow()));
+                ApplySnapshot(snapshot, held);
                 if (_loaded.TrySetResult())
                     logger.LogInformation("Feature flags loaded from platform: {Count}", _flags.Count);
             }
-            catch (Exception e) when (e is HttpRequestException or TaskCanceledException or System.Text.Json.JsonException && !stoppingToken.IsCancellationRequested)
+            catch (Exception e) when (!stoppingToken.IsCancellationRequested)
             {
+                // Whatever went wrong, the service keeps the flags it knows and asks again: flags never stop a service.
                 logger.LogWarning("Feature flags not refreshed from platform ({Error}); keeping {Count} known", e.Message, _flags.Count);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
             }
             try
             {

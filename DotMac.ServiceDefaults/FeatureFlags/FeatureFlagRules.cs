@@ -1,17 +1,23 @@
+using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using System.Text;
 using DotMac.Contracts.Platform;
 
 namespace DotMac.ServiceDefaults.FeatureFlags;
 
-/// <summary>A flag as every service evaluates it: the tenant's override, else its rollout bucket, else the default.</summary>
+/// <summary>
+/// A flag as every service evaluates it: the tenant's override, else its rollout bucket, else the default. Answers are
+/// kept per tenant inside the definition, so a change (a new definition) drops them all at once.
+/// </summary>
 public sealed record FeatureFlagDefinition(string Key, int Version, string Description, bool DefaultEnabled, int? RolloutPercent,
     IReadOnlyDictionary<Guid, bool> Overrides)
 {
-    public static FeatureFlagDefinition From(FeatureFlagChanged changed) => new(changed.Key, changed.Version, changed.Description,
-        changed.DefaultEnabled, changed.RolloutPercent, changed.Overrides.ToDictionary(o => o.TenantId, o => o.Enabled));
+    readonly ConcurrentDictionary<Guid, bool> _answers = new();
 
-    public bool IsEnabledFor(Guid tenantId) => FeatureFlagRules.Evaluate(this, tenantId).Enabled;
+    public static FeatureFlagDefinition From(FeatureFlagChanged changed) => new(changed.Key, changed.Version, changed.Description,
+        changed.DefaultEnabled, changed.RolloutPercent, (changed.Overrides ?? []).ToDictionary(o => o.TenantId, o => o.Enabled));
+
+    public bool IsEnabledFor(Guid tenantId) => _answers.GetOrAdd(tenantId, t => FeatureFlagRules.Evaluate(this, t).Enabled);
 }
 
 /// <summary>Why a flag is on or off for a tenant: "override", "rollout" or "default".</summary>

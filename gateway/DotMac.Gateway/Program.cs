@@ -6,6 +6,6 @@ builder.AddServiceDefaults();
 builder.AddGateway();
 
 var app = builder.Build();
-app.MapDefaultEndpoints();
+app.MapDefaultEndpoints(openApi: false);
 app.MapGateway();
 app.Run();

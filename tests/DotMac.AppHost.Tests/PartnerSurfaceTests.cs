@@ -221,16 +221,25 @@ public sealed partial class The_partner_surface
         Assert.That(effective.Body.GetProperty("flags").EnumerateArray().Single(f => f.GetProperty("key").GetString() == "webhooks").GetProperty("reason").GetString(),
             Is.EqualTo("override"));
 
-        Assert.That((await SendAsync(HttpMethod.Delete, $"/api/v1/platform/feature-flags/webhooks/tenants/{_tenantA}", null)).Status, Is.EqualTo(HttpStatusCode.OK));
+        Assert.That((await SendAsync(HttpMethod.Delete, $"/api/v1/platform/feature-flags/webhooks/tenants/{_tenantA}", null)).Status, Is.EqualTo(HttpStatusCode.NoContent));
         await Eventually.TrueAsync(async () => (await SendAsync(HttpMethod.Post, "/api/v1/events/webhooks/subscriptions", _tenantA, subscription)).Status
             == HttpStatusCode.Created, TimeSpan.FromSeconds(2), () => "tenant A's webhooks to be on again within 2 s");
+
+        // What the test subscribed (a closed port) goes, so the shared fleet does not retry it for the rest of the run.
+        foreach (var tenant in new[] { _tenantA, _tenantB })
+            foreach (var item in (await SendAsync(HttpMethod.Get, "/api/v1/events/webhooks/subscriptions?limit=500", tenant)).Body.GetProperty("items").EnumerateArray())
+                Assert.That((await SendAsync(HttpMethod.Delete, $"/api/v1/events/webhooks/subscriptions/{item.GetProperty("id").GetGuid()}", tenant)).Status,
+                    Is.EqualTo(HttpStatusCode.NoContent));
     }
 
     [Test]
     public async Task Should_roll_a_flag_out_to_a_stable_percentage_of_tenants()
     {
         var key = $"rollout-{Guid.NewGuid():N}"[..20];
-        var tenants = new[] { _tenantA, _tenantB }.Concat(Enumerable.Range(0, 12).Select(_ => Guid.CreateVersion7())).ToList();
+        var tenants = new List<Guid> { _tenantA, _tenantB };
+        var run = Guid.NewGuid().ToString("N")[..8];
+        for (var i = 0; i < 10; i++)
+            tenants.Add(await CreateTenantAsync($"rollout-{run}-{i}"));
         var created = await SendAsync(HttpMethod.Post, "/api/v1/platform/feature-flags", null, new { key, description = "A rollout under test", defaultEnabled = false, rolloutPercent = 30 });
         Assert.That(created.Status, Is.EqualTo(HttpStatusCode.Created), created.Body.ToString());
         try
@@ -254,6 +263,8 @@ public sealed partial class The_partner_surface
                 "other tenants' overrides are the platform's");
             Assert.That((await SendAsync(HttpMethod.Put, $"/api/v1/platform/feature-flags/{key}/tenants/{_tenantA}", null, new { enabled = true }, token: admin)).Status,
                 Is.EqualTo(HttpStatusCode.Forbidden));
+            Assert.That((await SendAsync(HttpMethod.Get, "/api/v1/platform/feature-flags/effective", Guid.CreateVersion7())).Status, Is.EqualTo(HttpStatusCode.NotFound),
+                "no such tenant");
             var bad = await SendAsync(HttpMethod.Post, "/api/v1/platform/feature-flags", null, new { key = "Bad Key", description = "", defaultEnabled = true, rolloutPercent = 101 });
             Assert.That(bad.Status, Is.EqualTo(HttpStatusCode.UnprocessableEntity));
             Assert.That(bad.Body.GetProperty("errors").EnumerateObject().Select(e => e.Name), Is.EquivalentTo(new[] { "key", "description", "rolloutPercent" }));

@@ -85,6 +85,7 @@ public sealed class The_event_catalog
     public sealed record InvoiceRenamed(Guid TenantId, Guid InvoiceId, decimal Amount, string Currency);
     public sealed record InvoiceRetyped(Guid TenantId, Guid InvoiceId, string Total, string Currency);
     public sealed record InvoiceNullable(Guid TenantId, Guid InvoiceId, decimal? Total, string Currency);
+    public sealed record InvoiceNewRequired(Guid TenantId, Guid InvoiceId, decimal Total, string Currency, string PurchaseOrder);
     public sealed record InvoiceAdded(Guid TenantId, Guid InvoiceId, decimal Total, string Currency, string? PurchaseOrder = null);
 
     static JsonObject CatalogOf(Type payload) =>
@@ -94,6 +95,7 @@ public sealed class The_event_catalog
     [TestCase(typeof(InvoiceRenamed), "Billing.Invoice.total: the field was removed or renamed.")]
     [TestCase(typeof(InvoiceRetyped), "Billing.Invoice.total: the type changed from number decimal to string.")]
     [TestCase(typeof(InvoiceNullable), "Billing.Invoice.total: the type changed from number decimal to null|number decimal.")]
+    [TestCase(typeof(InvoiceNewRequired), "Billing.Invoice.purchaseOrder: a new field is required; give it a default (messages on their way lack it).")]
     public void Should_refuse_a_change_that_is_not_additive(Type changed, string expected)
     {
         var breaks = CatalogCompatibility.Breaks(CatalogOf(typeof(InvoiceV1)), CatalogOf(changed));

@@ -115,6 +115,32 @@ public sealed class The_feature_flag_cache
         Assert.That(await flags.IsEnabledAsync("webhooks", TenantA, whenUnknown: true), Is.False, "re-created later");
     }
 
+    [Test]
+    public async Task Should_keep_a_flag_an_event_made_while_the_snapshot_was_on_its_way()
+    {
+        var flags = Client();
+        flags.Apply(Changed(3, false));
+        var held = flags.HeldVersions();
+
+        flags.Apply(Changed(9, true)); // changed (or re-created) while the snapshot, read before, was travelling
+        flags.ApplySnapshot([], held);
+
+        Assert.That(await flags.IsEnabledAsync("webhooks", TenantA, whenUnknown: false), Is.True, "the newer event stands");
+    }
+
+    [Test]
+    public async Task Should_forget_a_flag_the_snapshot_no_longer_lists_and_take_it_back_if_a_later_one_does()
+    {
+        var flags = Client();
+        flags.Apply(Changed(3, false));
+
+        flags.ApplySnapshot([], flags.HeldVersions());
+        Assert.That(await flags.IsEnabledAsync("webhooks", TenantA, whenUnknown: true), Is.True, "deleted while no event came: unknown");
+
+        flags.ApplySnapshot([Changed(3, false)], flags.HeldVersions());
+        Assert.That(await flags.IsEnabledAsync("webhooks", TenantA, whenUnknown: true), Is.False, "listed again: known again");
+    }
+
     sealed class NoClients : IHttpClientFactory
     {
         public HttpClient CreateClient(string name) => throw new InvalidOperationException("no platform in a unit test");

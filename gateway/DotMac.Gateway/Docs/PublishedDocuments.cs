@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using DotMac.Gateway.Routing;
 using DotMac.ServiceDefaults.OpenApi;
@@ -16,6 +17,7 @@ public sealed class PublishedDocuments(Upstreams upstreams, IHttpClientFactory c
     public const string ClientName = "openapi-documents";
     static readonly TimeSpan Freshness = TimeSpan.FromSeconds(30);
 
+    // The services' own documents; each answer is rewritten for the address its reader used.
     readonly ConcurrentDictionary<(string Service, string Version), (DateTimeOffset At, string Json)> _cache = new();
 
     public async Task<string> GetAsync(string service, string version, Uri publicBase, CancellationToken cancellationToken)
@@ -27,10 +29,19 @@ public sealed class PublishedDocuments(Upstreams upstreams, IHttpClientFactory c
         var now = time.GetUtcNow();
         if (!_cache.TryGetValue((service, version), out var cached) || now - cached.At > Freshness)
         {
-            using var response = await clients.CreateClient(ClientName).GetAsync(new Uri(upstream.Address, $"/openapi/{version}.json"), cancellationToken);
-            if (!response.IsSuccessStatusCode)
-                throw new UpstreamUnavailableException($"The {service} service did not give its {version} document ({(int)response.StatusCode}).");
-            cached = (now, await response.Content.ReadAsStringAsync(cancellationToken));
+            try
+            {
+                using var response = await clients.CreateClient(ClientName).GetAsync(new Uri(upstream.Address, $"/openapi/{version}.json"), cancellationToken);
+                if (!response.IsSuccessStatusCode)
+                    throw new UpstreamUnavailableException($"The {service} service did not give its {version} document ({(int)response.StatusCode}).");
+                var json = await response.Content.ReadAsStringAsync(cancellationToken);
+                _ = JsonNode.Parse(json) ?? throw new JsonException("an empty document");
+                cached = (now, json);
+            }
+            catch (Exception e) when (e is HttpRequestException or JsonException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
+            {
+                throw new UpstreamUnavailableException($"The {service} service did not give its {version} document: {e.Message}");
+            }
             _cache[(service, version)] = cached;
         }
         return Publish(cached.Json, service, version, publicBase);

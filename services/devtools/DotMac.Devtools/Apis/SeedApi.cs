@@ -33,6 +33,7 @@ public static class SeedApi
         var header = context.Request.Headers.Authorization.ToString();
         var token = header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) ? header["Bearer ".Length..].Trim()
             : throw new UnauthenticatedException();
+        RequireTimeLeft(token, options);
         var id = await runner.StartAsync(options, token, caller.Subject, cancellationToken);
         var run = await runner.GetAsync(id, cancellationToken) ?? throw new NotFoundException("Seed run", id);
         return TypedResults.Accepted($"/api/v1/seed/{id}", run);
@@ -49,6 +50,19 @@ public static class SeedApi
     {
         PlatformStaff(context);
         return TypedResults.Ok(await runner.GetAsync(id, cancellationToken) ?? throw new NotFoundException("Seed run", id));
+    }
+
+    /// <summary>
+    /// The run acts with the caller's access token in the background: refused (422) when the token would run out before a
+    /// run of this size is done (about 8 customers a second here, with a margin), so the caller logs in again first.
+    /// </summary>
+    static void RequireTimeLeft(string token, SeedOptions options)
+    {
+        var needed = TimeSpan.FromSeconds(60 + options.Customers / 4.0);
+        var expires = new Microsoft.IdentityModel.JsonWebTokens.JsonWebToken(token).ValidTo;
+        if (expires - DateTime.UtcNow < needed)
+            throw new ValidationFailedException("Authorization",
+                $"The access token runs out at {expires:HH:mm:ss} UTC; a run of {options.Customers} customers needs it for up to {needed.TotalMinutes:0.#} minutes. Log in again.");
     }
 
     /// <summary>Seeding creates a tenant and acts in it: only a caller of global scope may.</summary>

@@ -4,8 +4,9 @@ namespace DotMac.Devtools.Catalog;
 
 /// <summary>
 /// Whether a new catalog is an additive change of an earlier one: no message removed, no field removed or renamed
-/// (a rename is a removal), no field retyped (its type, format or nullability), no field made required that was not.
-/// New messages and new optional fields are fine. Consumers read old and new messages alike only under these rules.
+/// (a rename is a removal), no field retyped (its type, format or nullability), no field made required that was not,
+/// and no new required field (a message already on its way lacks it: a new field has a default). New messages and new
+/// optional fields are fine. Consumers read old and new messages alike only under these rules.
 /// </summary>
 public static class CatalogCompatibility
 {
@@ -33,8 +34,9 @@ public static class CatalogCompatibility
         var oldRequired = Required(old);
         var newRequired = Required(now);
         foreach (var field in newRequired.Except(oldRequired))
-            if (old["properties"]?[field] is not null)
-                breaks.Add($"{where}.{field}: the field became required.");
+            breaks.Add(old["properties"]?[field] is not null
+                ? $"{where}.{field}: the field became required."
+                : $"{where}.{field}: a new field is required; give it a default (messages on their way lack it).");
         if (old["properties"] is JsonObject oldProperties)
         {
             var newProperties = now["properties"] as JsonObject ?? [];

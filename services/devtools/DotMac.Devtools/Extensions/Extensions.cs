@@ -22,6 +22,8 @@ internal static class Extensions
     {
         app.UseServiceAuthentication();
         CatalogApi.Map(app);
-        SeedApi.Map(app);
+        // Demo data makes logins whose passwords follow from the seed: a development fleet's tool, not a production one's.
+        if (app.Environment.IsDevelopment() || app.Configuration.GetValue<bool>("Devtools:Seed:EnableApi"))
+            SeedApi.Map(app);
     }
 }

@@ -39,9 +39,9 @@ internal static class WebhooksApi
             .WithRequestExample(new CreateSubscriptionRequest("https://partner.example.com/hooks/dotmac", ["service.activated", "invoice.*"], "CRM sync"));
         api.MapGet("/subscriptions", ListAsync).AddEndpointFilter(Reads);
         api.MapGet("/subscriptions/{id:guid}", GetAsync).AddEndpointFilter(Reads);
-        api.MapPatch("/subscriptions/{id:guid}", UpdateAsync).RequirePermission("webhooks", "write").AddEndpointFilter(WhenEnabled);
+        api.MapPatch("/subscriptions/{id:guid}", UpdateAsync).RequirePermission("webhooks", "write");
         api.MapDelete("/subscriptions/{id:guid}", DeleteAsync).RequirePermission("webhooks", "write");
-        api.MapPost("/subscriptions/{id:guid}/rotate-secret", RotateAsync).RequirePermission("webhooks", "write").AddEndpointFilter(WhenEnabled);
+        api.MapPost("/subscriptions/{id:guid}/rotate-secret", RotateAsync).RequirePermission("webhooks", "write");
         api.MapGet("/subscriptions/{id:guid}/deliveries", DeliveriesAsync).AddEndpointFilter(Reads);
         api.MapPost("/subscriptions/{id:guid}/replay", ReplayAsync).RequirePermission("webhooks", "write").AddEndpointFilter(WhenEnabled);
         api.MapGet("/deliveries/{id:guid}", DeliveryAsync).AddEndpointFilter(Reads);
@@ -58,8 +58,8 @@ internal static class WebhooksApi
         return next(context);
     }
 
-    // Platform's "webhooks" flag, per tenant: off, a tenant cannot subscribe, change, replay or redeliver (reads and deletes
-    // still work) and the dispatcher holds its deliveries until it is on again.
+    // Platform's "webhooks" flag, per tenant: off, a tenant cannot subscribe, replay or redeliver; it can still read, change
+    // (deactivate, say), rotate a secret and delete; and the dispatcher holds its deliveries until the flag is on again.
     static async ValueTask<object?> WhenEnabled(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
         var caller = Caller.From(context.HttpContext);

@@ -77,6 +77,9 @@ public static partial class FeatureFlagsApi
     {
         var tenant = caller.ActingTenantId ?? caller.HomeTenantId
             ?? throw new ValidationFailedException("X-Tenant-Id", "Platform staff name the tenant whose flags they want.");
+        await using (var connection = await db.OpenConnectionAsync(cancellationToken))
+            if (!await connection.ExecuteScalarAsync<bool>(new CommandDefinition(FeatureFlagsSql.TenantExists, new { TenantId = tenant }, cancellationToken: cancellationToken)))
+                throw new NotFoundException("Tenant", tenant);
         var all = await AllAsync(db, cancellationToken);
         var flags = all.Select(ToDefinition).Select(f => (f.Key, Decision: FeatureFlagRules.Evaluate(f, tenant)))
             .Select(f => new EffectiveFlag(f.Key, f.Decision.Enabled, f.Decision.Reason)).ToList();
@@ -90,6 +93,8 @@ public static partial class FeatureFlagsApi
         var errors = Validate(body.Description, body.RolloutPercent);
         if (!KeyFormat().IsMatch(body.Key))
             errors["key"] = ["2 to 63 characters: lower-case letters, digits, '.', '_' or '-', starting with a letter"];
+        else if (body.Key == "effective")
+            errors["key"] = ["'effective' names the tenant's view (GET /feature-flags/effective), not a flag"];
         if (errors.Count > 0)
             throw new ValidationFailedException(errors);
         await session.BeginAsync(cancellationToken);
@@ -146,7 +151,7 @@ public static partial class FeatureFlagsApi
         return TypedResults.Ok(flag);
     }
 
-    static async Task<Ok<FeatureFlag>> RemoveOverrideAsync(string key, Guid tenantId, Caller caller, DbSession session, PlatformEvents events,
+    static async Task<NoContent> RemoveOverrideAsync(string key, Guid tenantId, Caller caller, DbSession session, PlatformEvents events,
         TimeProvider time, CancellationToken cancellationToken)
     {
         caller.Require(Resource, "write", PermissionScope.Global);
@@ -155,9 +160,9 @@ public static partial class FeatureFlagsApi
         if (await session.Connection.ExecuteAsync(new CommandDefinition(FeatureFlagsSql.RemoveOverride, new { Key = key, TenantId = tenantId }, cancellationToken: cancellationToken)) == 0)
             throw new NotFoundException("Override", $"{key}/{tenantId}");
         await session.Connection.ExecuteAsync(new CommandDefinition(FeatureFlagsSql.Touch, new { Key = key }, cancellationToken: cancellationToken));
-        var flag = await PublishAsync(session, events, key, tenantId, time, cancellationToken);
+        await PublishAsync(session, events, key, tenantId, time, cancellationToken);
         await session.CommitAsync(cancellationToken);
-        return TypedResults.Ok(flag);
+        return TypedResults.NoContent();
     }
 
     /// <summary>Every flag as the services' caches load it: the same shape as the event.</summary>
