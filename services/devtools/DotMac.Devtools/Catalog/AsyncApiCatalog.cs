@@ -92,7 +92,7 @@ public static class AsyncApiCatalog
                     + "devtools (`dotnet run --project services/devtools/DotMac.Devtools -- catalog --write`). On the wire each payload is the "
                     + "`message` of MassTransit's JSON envelope; partners receive events through webhooks with the payload as the body and "
                     + "the type of `x-dotmac-webhook-type` (docs/events.md). Contracts change additively only: a test compares this document "
-                    + "with the contracts and fails on a removed, renamed or retyped field.",
+                    + "with the contracts and fails on a removed, renamed or retyped field, or a new required one.",
             },
             ["defaultContentType"] = "application/json",
             ["servers"] = new JsonObject
