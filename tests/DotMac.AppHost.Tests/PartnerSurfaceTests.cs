@@ -68,6 +68,8 @@ public sealed partial class The_partner_surface
             {
                 Assert.That(path, Does.StartWith($"/api/v1/{service}/").Or.StartWith("/.well-known/"), $"{service}: the public path");
                 Assert.That(operation.TryGetProperty("operationId", out _), Is.True, $"{method} {path} has an operation id");
+                Assert.That(operation.TryGetProperty("summary", out var summary) && summary.GetString()!.Length > 0, Is.True,
+                    $"{method} {path} says what it does (WithSummary)");
                 var responses = operation.GetProperty("responses");
                 foreach (var status in new[] { "400", "429" })
                     Assert.That(responses.GetProperty(status).GetProperty("content").TryGetProperty("application/problem+json", out _), Is.True,

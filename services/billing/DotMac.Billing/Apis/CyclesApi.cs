@@ -34,12 +34,12 @@ internal static class CyclesApi
 
     public static IEndpointRouteBuilder MapCyclesApi(this IEndpointRouteBuilder app)
     {
-        app.MapPost("/api/v1/billing-cycles", StartAsync).WithTags("Billing cycles").RequirePermission("billing", "write");
-        app.MapGet("/api/v1/billing-cycles", ListAsync).WithTags("Billing cycles").RequirePermission("billing", "read");
-        app.MapGet("/api/v1/billing-cycles/{id:guid}", GetAsync).WithTags("Billing cycles").RequirePermission("billing", "read");
-        app.MapGet("/api/v1/billing-settings", SettingsAsync).WithTags("Billing settings").RequirePermission("billing", "read");
-        app.MapPut("/api/v1/billing-settings", PolicyAsync).WithTags("Billing settings").RequirePermission("billing", "write");
-        app.MapPost("/api/v1/subscriptions/{id:guid}/change-plan", ChangePlanAsync).WithTags("Subscriptions").RequirePermission("billing", "write");
+        app.MapPost("/api/v1/billing-cycles", StartAsync).WithSummary("Start the billing cycle of a period (202; invoices every due subscription)").WithTags("Billing cycles").RequirePermission("billing", "write");
+        app.MapGet("/api/v1/billing-cycles", ListAsync).WithSummary("List billing cycles").WithTags("Billing cycles").RequirePermission("billing", "read");
+        app.MapGet("/api/v1/billing-cycles/{id:guid}", GetAsync).WithSummary("One billing cycle and its progress").WithTags("Billing cycles").RequirePermission("billing", "read");
+        app.MapGet("/api/v1/billing-settings", SettingsAsync).WithSummary("The tenant's billing settings (payment terms, invoicing)").WithTags("Billing settings").RequirePermission("billing", "read");
+        app.MapPut("/api/v1/billing-settings", PolicyAsync).WithSummary("Change the tenant's billing settings").WithTags("Billing settings").RequirePermission("billing", "write");
+        app.MapPost("/api/v1/subscriptions/{id:guid}/change-plan", ChangePlanAsync).WithSummary("Move a subscription to another plan (prorated)").WithTags("Subscriptions").RequirePermission("billing", "write");
         return app;
     }
 

@@ -39,12 +39,12 @@ internal static class InvoicesApi
 
     public static IEndpointRouteBuilder MapInvoicesApi(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/api/v1/invoices", ListAsync).WithTags("Invoices").RequirePermission("billing", "read");
-        app.MapGet("/api/v1/invoices/{id:guid}", GetAsync).WithTags("Invoices").RequirePermission("billing", "read");
-        app.MapGet("/api/v1/invoices/{id:guid}/html", HtmlAsync).WithTags("Invoices").RequirePermission("billing", "read");
-        app.MapPost("/api/v1/invoices/{id:guid}/void", VoidAsync).WithTags("Invoices").RequirePermission("billing", "write");
-        app.MapPost("/api/v1/accounts/{id:guid}/charges", ChargeAsync).WithTags("Invoices").RequirePermission("billing", "write");
-        app.MapPost("/api/v1/accounts/{id:guid}/invoices", InvoiceNowAsync).WithTags("Invoices").RequirePermission("billing", "write");
+        app.MapGet("/api/v1/invoices", ListAsync).WithSummary("List invoices").WithTags("Invoices").RequirePermission("billing", "read");
+        app.MapGet("/api/v1/invoices/{id:guid}", GetAsync).WithSummary("One invoice with its lines and taxes").WithTags("Invoices").RequirePermission("billing", "read");
+        app.MapGet("/api/v1/invoices/{id:guid}/html", HtmlAsync).WithSummary("The invoice as a printable HTML document").WithTags("Invoices").RequirePermission("billing", "read");
+        app.MapPost("/api/v1/invoices/{id:guid}/void", VoidAsync).WithSummary("Void an unpaid invoice").WithTags("Invoices").RequirePermission("billing", "write");
+        app.MapPost("/api/v1/accounts/{id:guid}/charges", ChargeAsync).WithSummary("Add a one-off charge to an account (Idempotency-Key)").WithTags("Invoices").RequirePermission("billing", "write");
+        app.MapPost("/api/v1/accounts/{id:guid}/invoices", InvoiceNowAsync).WithSummary("Invoice an account's open charges now").WithTags("Invoices").RequirePermission("billing", "write");
         return app;
     }
 

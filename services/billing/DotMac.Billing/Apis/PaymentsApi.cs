@@ -22,12 +22,12 @@ internal static class PaymentsApi
 {
     public static IEndpointRouteBuilder MapPaymentsApi(this IEndpointRouteBuilder app)
     {
-        app.MapPost("/api/v1/payments", PayAsync).WithTags("Payments").RequirePermission("billing", "write")
+        app.MapPost("/api/v1/payments", PayAsync).WithSummary("Record a payment (manual, bank transfer or card; Idempotency-Key)").WithTags("Payments").RequirePermission("billing", "write")
             .WithRequestExample(new PaymentRequest(39.90m, "bank_transfer", CustomerId: Guid.Parse("0f8fad5b-d9cb-469f-a165-70867728950e"), Currency: "EUR", Reference: "SEPA-2026-12-0042"));
-        app.MapGet("/api/v1/payments", ListAsync).WithTags("Payments").RequirePermission("billing", "read");
-        app.MapGet("/api/v1/payments/{id:guid}", GetAsync).WithTags("Payments").RequirePermission("billing", "read");
-        app.MapPost("/api/v1/credit-notes", CreditAsync).WithTags("Payments").RequirePermission("billing", "write");
-        app.MapGet("/api/v1/credit-notes/{id:guid}", GetCreditNoteAsync).WithTags("Payments").RequirePermission("billing", "read");
+        app.MapGet("/api/v1/payments", ListAsync).WithSummary("List payments").WithTags("Payments").RequirePermission("billing", "read");
+        app.MapGet("/api/v1/payments/{id:guid}", GetAsync).WithSummary("One payment and what it settled").WithTags("Payments").RequirePermission("billing", "read");
+        app.MapPost("/api/v1/credit-notes", CreditAsync).WithSummary("Issue a credit note (a refund or a correction)").WithTags("Payments").RequirePermission("billing", "write");
+        app.MapGet("/api/v1/credit-notes/{id:guid}", GetCreditNoteAsync).WithSummary("One credit note").WithTags("Payments").RequirePermission("billing", "read");
         return app;
     }
 

@@ -20,9 +20,9 @@ internal static class SubscriptionsApi
 
     public static IEndpointRouteBuilder MapSubscriptionsApi(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/api/v1/accounts", AccountsAsync).WithTags("Accounts").RequirePermission(Resource, "read");
-        app.MapGet("/api/v1/subscriptions", ListAsync).WithTags("Subscriptions").RequirePermission(Resource, "read");
-        app.MapGet("/api/v1/subscriptions/{id:guid}", GetAsync).WithTags("Subscriptions").RequirePermission(Resource, "read");
+        app.MapGet("/api/v1/accounts", AccountsAsync).WithSummary("List billing accounts (one per customer) with their balances").WithTags("Accounts").RequirePermission(Resource, "read");
+        app.MapGet("/api/v1/subscriptions", ListAsync).WithSummary("List subscriptions").WithTags("Subscriptions").RequirePermission(Resource, "read");
+        app.MapGet("/api/v1/subscriptions/{id:guid}", GetAsync).WithSummary("One subscription").WithTags("Subscriptions").RequirePermission(Resource, "read");
         return app;
     }
 

@@ -33,12 +33,12 @@ internal static class HistoryApi
     public static IEndpointRouteBuilder MapHistoryApi(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup("/api/v1/history").WithTags("History");
-        api.MapGet("/", ListAsync).RequirePermission("events", "read");
-        api.MapGet("/export", ExportAsync).RequirePermission("events", "read");
-        api.MapGet("/types", Types).RequirePermission("events", "read");
-        api.MapGet("/retention", RetentionAsync).RequirePermission("events", "read");
-        api.MapPut("/retention", SetRetentionAsync).RequirePermission("events", "write");
-        api.MapGet("/{id:guid}", GetAsync).RequirePermission("events", "read");
+        api.MapGet("/", ListAsync).WithSummary("Search the event history (types, time range, correlation or subject id; cursor pages)").RequirePermission("events", "read");
+        api.MapGet("/export", ExportAsync).WithSummary("Export a time range of the history as NDJSON").RequirePermission("events", "read");
+        api.MapGet("/types", Types).WithSummary("Every event type partners can see and subscribe to").RequirePermission("events", "read");
+        api.MapGet("/retention", RetentionAsync).WithSummary("How long the tenant's history is kept").RequirePermission("events", "read");
+        api.MapPut("/retention", SetRetentionAsync).WithSummary("Set a tenant's retention (platform staff)").RequirePermission("events", "write");
+        api.MapGet("/{id:guid}", GetAsync).WithSummary("One recorded event with its payload").RequirePermission("events", "read");
         return app;
     }
 

@@ -35,17 +35,17 @@ internal static class WebhooksApi
     public static IEndpointRouteBuilder MapWebhooksApi(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup("/api/v1/webhooks").WithTags("Webhooks").RequireAuthorization();
-        api.MapPost("/subscriptions", CreateAsync).RequirePermission("webhooks", "write").AddEndpointFilter(WhenEnabled)
+        api.MapPost("/subscriptions", CreateAsync).WithSummary("Subscribe a URL to event types (the signing secret is shown once)").RequirePermission("webhooks", "write").AddEndpointFilter(WhenEnabled)
             .WithRequestExample(new CreateSubscriptionRequest("https://partner.example.com/hooks/dotmac", ["service.activated", "invoice.*"], "CRM sync"));
-        api.MapGet("/subscriptions", ListAsync).AddEndpointFilter(Reads);
-        api.MapGet("/subscriptions/{id:guid}", GetAsync).AddEndpointFilter(Reads);
-        api.MapPatch("/subscriptions/{id:guid}", UpdateAsync).RequirePermission("webhooks", "write");
-        api.MapDelete("/subscriptions/{id:guid}", DeleteAsync).RequirePermission("webhooks", "write");
-        api.MapPost("/subscriptions/{id:guid}/rotate-secret", RotateAsync).RequirePermission("webhooks", "write");
-        api.MapGet("/subscriptions/{id:guid}/deliveries", DeliveriesAsync).AddEndpointFilter(Reads);
-        api.MapPost("/subscriptions/{id:guid}/replay", ReplayAsync).RequirePermission("webhooks", "write").AddEndpointFilter(WhenEnabled);
-        api.MapGet("/deliveries/{id:guid}", DeliveryAsync).AddEndpointFilter(Reads);
-        api.MapPost("/deliveries/{id:guid}/redeliver", RedeliverAsync).RequirePermission("webhooks", "write").AddEndpointFilter(WhenEnabled);
+        api.MapGet("/subscriptions", ListAsync).WithSummary("List webhook subscriptions").AddEndpointFilter(Reads);
+        api.MapGet("/subscriptions/{id:guid}", GetAsync).WithSummary("One webhook subscription and its health").AddEndpointFilter(Reads);
+        api.MapPatch("/subscriptions/{id:guid}", UpdateAsync).WithSummary("Change a subscription's URL, types, description or active flag").RequirePermission("webhooks", "write");
+        api.MapDelete("/subscriptions/{id:guid}", DeleteAsync).WithSummary("Delete a subscription and its queued deliveries").RequirePermission("webhooks", "write");
+        api.MapPost("/subscriptions/{id:guid}/rotate-secret", RotateAsync).WithSummary("Rotate the signing secret (the old one signs beside it for 24 h)").RequirePermission("webhooks", "write");
+        api.MapGet("/subscriptions/{id:guid}/deliveries", DeliveriesAsync).WithSummary("A subscription's deliveries and their attempts").AddEndpointFilter(Reads);
+        api.MapPost("/subscriptions/{id:guid}/replay", ReplayAsync).WithSummary("Replay a time range of the history to the subscription, in order").RequirePermission("webhooks", "write").AddEndpointFilter(WhenEnabled);
+        api.MapGet("/deliveries/{id:guid}", DeliveryAsync).WithSummary("One delivery with every attempt").AddEndpointFilter(Reads);
+        api.MapPost("/deliveries/{id:guid}/redeliver", RedeliverAsync).WithSummary("Send one delivery again").RequirePermission("webhooks", "write").AddEndpointFilter(WhenEnabled);
         return app;
     }
 

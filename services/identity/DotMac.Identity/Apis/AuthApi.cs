@@ -32,11 +32,11 @@ public static class AuthApi
     public static RouteGroupBuilder MapAuthApi(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api/v1/auth").AllowAnonymous().WithTags("auth");
-        group.MapPost("/login", LoginStaff);
-        group.MapPost("/portal/login", LoginPortal);
-        group.MapPost("/refresh", RefreshTokens);
-        group.MapPost("/password", ChangeStaffPassword);
-        group.MapPost("/portal/activate", ActivatePortal);
+        group.MapPost("/login", LoginStaff).WithSummary("Staff login: an access token and a refresh token");
+        group.MapPost("/portal/login", LoginPortal).WithSummary("Customer portal login");
+        group.MapPost("/refresh", RefreshTokens).WithSummary("Exchange a refresh token for new tokens (rotation)");
+        group.MapPost("/password", ChangeStaffPassword).WithSummary("Change a staff member's password");
+        group.MapPost("/portal/activate", ActivatePortal).WithSummary("Activate a portal account with its initial password and set a new one");
         group.MapPost("/token", ClientCredentials).DisableAntiforgery()
             .Accepts<ClientCredentialsForm>("application/x-www-form-urlencoded")
             .WithSummary("OAuth 2.0 client credentials (RFC 6749 §4.4): an API client's id and secret, in the form or as HTTP Basic, for an access token.");

@@ -26,9 +26,9 @@ public static class ClientsApi
     public static void MapClientsApi(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api/v1/clients").WithTags("clients");
-        group.MapGet("/", List).RequirePermission("clients", "read");
-        group.MapPost("/", Create).RequirePermission("clients", "write");
-        group.MapDelete("/{id:guid}", Revoke).RequirePermission("clients", "write");
+        group.MapGet("/", List).WithSummary("List the tenant's API clients").RequirePermission("clients", "read");
+        group.MapPost("/", Create).WithSummary("Create an API client with scopes (the secret is shown once)").RequirePermission("clients", "write");
+        group.MapDelete("/{id:guid}", Revoke).WithSummary("Revoke an API client").RequirePermission("clients", "write");
     }
 
     static async Task<Ok<List<ClientInfo>>> List(Caller caller, NpgsqlDataSource db, CancellationToken cancellationToken)

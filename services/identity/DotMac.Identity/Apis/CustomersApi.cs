@@ -37,11 +37,11 @@ public static class CustomersApi
     public static void MapCustomersApi(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api/v1/customers").WithTags("customers");
-        group.MapGet("/", List).RequirePermission("customers", "read");
-        group.MapPost("/", Create).RequirePermission("customers", "write")
+        group.MapGet("/", List).WithSummary("List customers").RequirePermission("customers", "read");
+        group.MapPost("/", Create).WithSummary("Create a customer, with a portal account if asked (its initial password is shown once)").RequirePermission("customers", "write")
             .WithRequestExample(new CreateCustomer("residential", "Jane Doe", "jane.doe@example.com", new Address("12 Harbour Road", "Hamburg", "20457", "DE"), true, "+49 40 1234567"));
-        group.MapGet("/me", Me).RequirePermission("customers", "read");
-        group.MapGet("/{id:guid}", Get).RequirePermission("customers", "read");
+        group.MapGet("/me", Me).WithSummary("The calling customer's own record").RequirePermission("customers", "read");
+        group.MapGet("/{id:guid}", Get).WithSummary("One customer").RequirePermission("customers", "read");
     }
 
     static async Task<Ok<CustomerPage>> List(Caller caller, NpgsqlDataSource db, int? limit, string? after, CancellationToken cancellationToken)

@@ -16,8 +16,8 @@ public static class KeysApi
     public static void MapKeysApi(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api/v1/keys").RequirePermission("keys", "write").WithTags("keys");
-        group.MapGet("/", List);
-        group.MapPost("/rotate", Rotate);
+        group.MapGet("/", List).WithSummary("The token signing keys (platform staff)");
+        group.MapPost("/rotate", Rotate).WithSummary("Rotate the signing key (the old one keeps validating until it retires)");
     }
 
     static async Task<Ok<List<KeyInfo>>> List(Caller caller, SigningKeyRing keys, CancellationToken cancellationToken)

@@ -23,8 +23,8 @@ public static partial class RolesApi
     public static void MapRolesApi(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api/v1/roles").WithTags("roles");
-        group.MapGet("/", List).RequirePermission("roles", "read");
-        group.MapPost("/", Create).RequirePermission("roles", "write");
+        group.MapGet("/", List).WithSummary("List roles (built-in and the tenant's own) with their permissions").RequirePermission("roles", "read");
+        group.MapPost("/", Create).WithSummary("Create a role of the tenant's own").RequirePermission("roles", "write");
     }
 
     static async Task<Ok<List<Role>>> List(Caller caller, NpgsqlDataSource db, CancellationToken cancellationToken)

@@ -24,10 +24,10 @@ public static class UsersApi
     public static void MapUsersApi(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api/v1/users").WithTags("users");
-        group.MapGet("/", List).RequirePermission("users", "read");
-        group.MapPost("/", Create).RequirePermission("users", "write");
-        group.MapGet("/me", Me).RequireAuthorization();
-        group.MapGet("/{id:guid}", Get).RequirePermission("users", "read");
+        group.MapGet("/", List).WithSummary("List staff users").RequirePermission("users", "read");
+        group.MapPost("/", Create).WithSummary("Create a staff user with roles").RequirePermission("users", "write");
+        group.MapGet("/me", Me).WithSummary("The calling user, their roles and permissions").RequireAuthorization();
+        group.MapGet("/{id:guid}", Get).WithSummary("One staff user").RequirePermission("users", "read");
     }
 
     static async Task<Ok<UserPage>> List(Caller caller, NpgsqlDataSource db, int? limit, string? after, CancellationToken cancellationToken)

@@ -15,8 +15,8 @@ public static class WellKnownApi
     public static void MapWellKnownApi(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/.well-known").AllowAnonymous().WithTags("discovery");
-        group.MapGet("/openid-configuration", Discovery);
-        group.MapGet("/jwks.json", Jwks);
+        group.MapGet("/openid-configuration", Discovery).WithSummary("OpenID Connect discovery: issuer, token endpoint, JWKS");
+        group.MapGet("/jwks.json", Jwks).WithSummary("The public keys access tokens are signed with (JWKS)");
     }
 
     static Ok<Dictionary<string, object>> Discovery(HttpRequest request, IOptions<AuthOptions> auth)

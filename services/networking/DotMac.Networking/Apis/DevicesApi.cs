@@ -34,15 +34,15 @@ internal static class DevicesApi
     public static IEndpointRouteBuilder MapDevicesApi(this IEndpointRouteBuilder app)
     {
         var devices = app.MapGroup("/api/v1/devices").WithTags("Devices");
-        devices.MapPost("/", RegisterAsync).RequirePermission(Resource, "write")
+        devices.MapPost("/", RegisterAsync).WithSummary("Register a device to poll over SNMP (v2c or v3)").RequirePermission(Resource, "write")
             .WithRequestExample(new RegisterDeviceRequest("olt-north-1", "10.20.0.2", new SnmpSettings("v2c", Community: "public"), "north-pop", 60));
-        devices.MapGet("/", ListAsync).RequirePermission(Resource, "read");
-        devices.MapGet("/{id:guid}", GetAsync).RequirePermission(Resource, "read");
-        devices.MapDelete("/{id:guid}", DeleteAsync).RequirePermission(Resource, "write");
-        devices.MapPost("/{id:guid}/interfaces/discover", DiscoverAsync).RequirePermission(Resource, "write");
-        devices.MapGet("/{id:guid}/interfaces", InterfacesAsync).RequirePermission(Resource, "read");
-        devices.MapGet("/{id:guid}/interfaces/{ifIndex:int}/bandwidth", BandwidthAsync).RequirePermission(Resource, "read");
-        app.MapGet("/api/v1/interfaces/top", TopAsync).WithTags("Interfaces").RequirePermission(Resource, "read");
+        devices.MapGet("/", ListAsync).WithSummary("List devices with their status").RequirePermission(Resource, "read");
+        devices.MapGet("/{id:guid}", GetAsync).WithSummary("One device, its status and last poll").RequirePermission(Resource, "read");
+        devices.MapDelete("/{id:guid}", DeleteAsync).WithSummary("Remove a device (its polling stops)").RequirePermission(Resource, "write");
+        devices.MapPost("/{id:guid}/interfaces/discover", DiscoverAsync).WithSummary("Walk the device's interface table now").RequirePermission(Resource, "write");
+        devices.MapGet("/{id:guid}/interfaces", InterfacesAsync).WithSummary("The device's interfaces").RequirePermission(Resource, "read");
+        devices.MapGet("/{id:guid}/interfaces/{ifIndex:int}/bandwidth", BandwidthAsync).WithSummary("An interface's bandwidth over a time range").RequirePermission(Resource, "read");
+        app.MapGet("/api/v1/interfaces/top", TopAsync).WithSummary("The busiest interfaces over a time range").WithTags("Interfaces").RequirePermission(Resource, "read");
         return app;
     }
 

@@ -35,21 +35,21 @@ internal static class IpamApi
     public static IEndpointRouteBuilder MapIpamApi(this IEndpointRouteBuilder app)
     {
         var prefixes = app.MapGroup("/api/v1/ip-prefixes").WithTags("IPAM");
-        prefixes.MapPost("/", CreatePrefixAsync).RequirePermission(Resource, "write")
+        prefixes.MapPost("/", CreatePrefixAsync).WithSummary("Add an IP prefix (IPv4 or IPv6) to manage").RequirePermission(Resource, "write")
             .WithRequestExample(new CreatePrefixRequest("100.64.0.0/16", "north-pop", "CGNAT for residential PPPoE"));
-        prefixes.MapGet("/", ListPrefixesAsync).RequirePermission(Resource, "read");
-        prefixes.MapGet("/{id:guid}", GetPrefixAsync).RequirePermission(Resource, "read");
-        prefixes.MapDelete("/{id:guid}", DeletePrefixAsync).RequirePermission(Resource, "write");
+        prefixes.MapGet("/", ListPrefixesAsync).WithSummary("List IP prefixes with their utilisation").RequirePermission(Resource, "read");
+        prefixes.MapGet("/{id:guid}", GetPrefixAsync).WithSummary("One IP prefix").RequirePermission(Resource, "read");
+        prefixes.MapDelete("/{id:guid}", DeletePrefixAsync).WithSummary("Remove an IP prefix with no pools").RequirePermission(Resource, "write");
 
         var pools = app.MapGroup("/api/v1/ip-pools").WithTags("IPAM");
-        pools.MapPost("/", CreatePoolAsync).RequirePermission(Resource, "write");
-        pools.MapGet("/", ListPoolsAsync).RequirePermission(Resource, "read");
-        pools.MapGet("/{id:guid}", GetPoolAsync).RequirePermission(Resource, "read");
-        pools.MapDelete("/{id:guid}", DeletePoolAsync).RequirePermission(Resource, "write");
-        pools.MapPost("/{id:guid}/allocations", AllocateAsync).RequirePermission(Resource, "write");
-        pools.MapPost("/{id:guid}/reservations", ReserveAsync).RequirePermission(Resource, "write");
-        pools.MapGet("/{id:guid}/allocations", ListAllocationsAsync).RequirePermission(Resource, "read");
-        pools.MapDelete("/{id:guid}/allocations/{allocationId:guid}", ReleaseAsync).RequirePermission(Resource, "write");
+        pools.MapPost("/", CreatePoolAsync).WithSummary("Create an address pool inside a prefix").RequirePermission(Resource, "write");
+        pools.MapGet("/", ListPoolsAsync).WithSummary("List address pools with their utilisation").RequirePermission(Resource, "read");
+        pools.MapGet("/{id:guid}", GetPoolAsync).WithSummary("One address pool").RequirePermission(Resource, "read");
+        pools.MapDelete("/{id:guid}", DeletePoolAsync).WithSummary("Remove an address pool with no allocations").RequirePermission(Resource, "write");
+        pools.MapPost("/{id:guid}/allocations", AllocateAsync).WithSummary("Allocate the next free address (or delegated prefix) to a holder").RequirePermission(Resource, "write");
+        pools.MapPost("/{id:guid}/reservations", ReserveAsync).WithSummary("Reserve an address or range so it is never allocated").RequirePermission(Resource, "write");
+        pools.MapGet("/{id:guid}/allocations", ListAllocationsAsync).WithSummary("A pool's allocations").RequirePermission(Resource, "read");
+        pools.MapDelete("/{id:guid}/allocations/{allocationId:guid}", ReleaseAsync).WithSummary("Release an allocation").RequirePermission(Resource, "write");
         return app;
     }
 

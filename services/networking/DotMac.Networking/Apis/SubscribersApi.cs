@@ -24,11 +24,11 @@ internal static class SubscribersApi
     public static IEndpointRouteBuilder MapSubscribersApi(this IEndpointRouteBuilder app)
     {
         var subscribers = app.MapGroup("/api/v1/subscribers").WithTags("Subscribers");
-        subscribers.MapGet("/", ListAsync).RequirePermission(Resource, "read");
-        subscribers.MapGet("/{id:guid}", GetAsync).RequirePermission(Resource, "read");
-        subscribers.MapGet("/{id:guid}/credentials", CredentialsAsync).RequirePermission(Resource, "write");
-        app.MapGet("/api/v1/subscriber-policy", GetPolicyAsync).WithTags("Subscribers").RequirePermission(Resource, "read");
-        app.MapPut("/api/v1/subscriber-policy", SetPolicyAsync).WithTags("Subscribers").RequirePermission(Resource, "write");
+        subscribers.MapGet("/", ListAsync).WithSummary("List RADIUS subscribers (PPPoE/IPoE)").RequirePermission(Resource, "read");
+        subscribers.MapGet("/{id:guid}", GetAsync).WithSummary("One subscriber, its address, rate limits and access").RequirePermission(Resource, "read");
+        subscribers.MapGet("/{id:guid}/credentials", CredentialsAsync).WithSummary("A subscriber's PPPoE credentials (to configure the CPE)").RequirePermission(Resource, "write");
+        app.MapGet("/api/v1/subscriber-policy", GetPolicyAsync).WithSummary("The tenant's policy for suspended subscribers (reject or walled garden)").WithTags("Subscribers").RequirePermission(Resource, "read");
+        app.MapPut("/api/v1/subscriber-policy", SetPolicyAsync).WithSummary("Set the policy for suspended subscribers").WithTags("Subscribers").RequirePermission(Resource, "write");
         return app;
     }
 

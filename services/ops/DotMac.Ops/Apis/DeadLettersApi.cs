@@ -18,12 +18,12 @@ public static class DeadLettersApi
     public static RouteGroupBuilder MapDeadLettersApi(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup("/api/v1/dead-letters").WithTags("Dead letters");
-        api.MapGet("/queues", ListQueues);
-        api.MapGet("/", List);
-        api.MapGet("/{id:guid}", Get);
-        api.MapPost("/{id:guid}/replay", Replay);
-        api.MapDelete("/{id:guid}", Discard);
-        api.MapPost("/collect", Collect);
+        api.MapGet("/queues", ListQueues).WithSummary("Queues that hold dead-lettered messages, with counts");
+        api.MapGet("/", List).WithSummary("List dead-lettered messages");
+        api.MapGet("/{id:guid}", Get).WithSummary("One dead-lettered message with its fault");
+        api.MapPost("/{id:guid}/replay", Replay).WithSummary("Send a dead-lettered message back to its queue");
+        api.MapDelete("/{id:guid}", Discard).WithSummary("Discard a dead-lettered message");
+        api.MapPost("/collect", Collect).WithSummary("Collect the _error queues' messages into the dead-letter store now");
         return api;
     }
 

@@ -14,7 +14,7 @@ public static class SchedulerApi
     public static RouteGroupBuilder MapSchedulerApi(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup("/api/v1/scheduled-messages").WithTags("Scheduler");
-        api.MapGet("/", List);
+        api.MapGet("/", List).WithSummary("Scheduled and recurring messages of the durable scheduler");
         return api;
     }
 

@@ -43,17 +43,17 @@ public static partial class FeatureFlagsApi
     public static void MapFeatureFlagsApi(this IEndpointRouteBuilder app)
     {
         var flags = app.MapGroup("/api/v1/feature-flags").WithTags("Feature flags");
-        flags.MapGet("/", ListAsync).RequirePermission(Resource, "read");
-        flags.MapPost("/", CreateAsync).RequirePermission(Resource, "write")
+        flags.MapGet("/", ListAsync).WithSummary("List feature flags with their overrides (platform staff)").RequirePermission(Resource, "read");
+        flags.MapPost("/", CreateAsync).WithSummary("Create a feature flag (platform staff)").RequirePermission(Resource, "write")
             .WithRequestExample(new CreateFeatureFlag("usage-portal", "The customer portal's usage page", false, 20));
-        flags.MapGet("/effective", EffectiveAsync).RequirePermission(Resource, "read");
-        flags.MapGet("/{key}", GetAsync).RequirePermission(Resource, "read");
-        flags.MapPut("/{key}", UpdateAsync).RequirePermission(Resource, "write")
+        flags.MapGet("/effective", EffectiveAsync).WithSummary("What is on for the caller's tenant, and why").RequirePermission(Resource, "read");
+        flags.MapGet("/{key}", GetAsync).WithSummary("One feature flag (platform staff)").RequirePermission(Resource, "read");
+        flags.MapPut("/{key}", UpdateAsync).WithSummary("Change a flag's description, default or rollout (platform staff)").RequirePermission(Resource, "write")
             .WithRequestExample(new UpdateFeatureFlag("The customer portal's usage page", false, 50));
-        flags.MapDelete("/{key}", DeleteAsync).RequirePermission(Resource, "write");
-        flags.MapPut("/{key}/tenants/{tenantId:guid}", SetOverrideAsync).RequirePermission(Resource, "write")
+        flags.MapDelete("/{key}", DeleteAsync).WithSummary("Delete a feature flag (platform staff)").RequirePermission(Resource, "write");
+        flags.MapPut("/{key}/tenants/{tenantId:guid}", SetOverrideAsync).WithSummary("Turn a flag on or off for one tenant (platform staff)").RequirePermission(Resource, "write")
             .WithRequestExample(new SetOverride(false));
-        flags.MapDelete("/{key}/tenants/{tenantId:guid}", RemoveOverrideAsync).RequirePermission(Resource, "write");
+        flags.MapDelete("/{key}/tenants/{tenantId:guid}", RemoveOverrideAsync).WithSummary("Remove a tenant's override (platform staff)").RequirePermission(Resource, "write");
         app.MapGet("/internal/v1/feature-flags", SnapshotAsync).AllowAnonymous().ExcludeFromDescription();
     }
 

@@ -36,13 +36,13 @@ public static partial class TenantsApi
     public static void MapTenantsApi(this IEndpointRouteBuilder app)
     {
         var v1 = app.MapGroup("/api/v1/tenants").WithTags("tenants");
-        v1.MapGet("/", List).RequirePermission("tenants", "read");
-        v1.MapPost("/", Create).RequirePermission("tenants", "write")
+        v1.MapGet("/", List).WithSummary("List tenants (a tenant's staff see their own)").RequirePermission("tenants", "read");
+        v1.MapPost("/", Create).WithSummary("Create a tenant (an ISP) with its settings (platform staff)").RequirePermission("tenants", "write")
             .WithRequestExample(new CreateTenant("northwind-fibre", "Northwind Fibre", "standard", new TenantSettings("EUR", "Europe/Berlin", 1, [new TaxRate("VAT", 19m, false)], new DunningPolicy([3, 7], 14, 60))));
-        v1.MapGet("/{id:guid}", Get).RequirePermission("tenants", "read");
-        v1.MapPut("/{id:guid}/settings", UpdateSettings).RequirePermission("tenants", "write");
-        v1.MapPut("/{id:guid}/plan", UpdatePlan).RequirePermission("tenants", "write");
-        v1.MapDelete("/{id:guid}", Close).RequirePermission("tenants", "write");
+        v1.MapGet("/{id:guid}", Get).WithSummary("One tenant and its settings").RequirePermission("tenants", "read");
+        v1.MapPut("/{id:guid}/settings", UpdateSettings).WithSummary("Change a tenant's settings: currency, time zone, billing day, taxes, dunning").RequirePermission("tenants", "write");
+        v1.MapPut("/{id:guid}/plan", UpdatePlan).WithSummary("Change a tenant's commercial plan (rate limits follow)").RequirePermission("tenants", "write");
+        v1.MapDelete("/{id:guid}", Close).WithSummary("Close a tenant").RequirePermission("tenants", "write");
     }
 
     static async Task<Ok<TenantPage>> List(Caller caller, NpgsqlDataSource db, int? limit, Guid? after, CancellationToken cancellationToken)

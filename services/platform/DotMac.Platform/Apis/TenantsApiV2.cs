@@ -19,7 +19,7 @@ public static class TenantsApiV2
     public static void MapTenantsApiV2(this IEndpointRouteBuilder app)
     {
         var v2 = app.MapGroup("/api/v2/tenants").WithTags("tenants");
-        v2.MapGet("/{id:guid}", Get).RequirePermission("tenants", "read");
+        v2.MapGet("/{id:guid}", Get).WithSummary("One tenant, in the v2 shape").RequirePermission("tenants", "read");
     }
 
     static async Task<Ok<TenantV2>> Get(Guid id, Caller caller, NpgsqlDataSource db, CancellationToken cancellationToken)

@@ -29,18 +29,24 @@ internal static class OrdersApi
     public static IEndpointRouteBuilder MapOrdersApi(this IEndpointRouteBuilder app)
     {
         var orders = app.MapGroup("/api/v1/service-orders").WithTags("Service orders");
-        orders.MapPost("/", SubmitAsync).RequirePermission(Resource, "write")
+        orders.MapPost("/", SubmitAsync).WithSummary("Submit a service order: the provisioning saga allocates an address, opens billing and sets up RADIUS (202; Idempotency-Key)").RequirePermission(Resource, "write")
             .WithRequestExample(new CreateOrderRequest(Guid.Parse("0f8fad5b-d9cb-469f-a165-70867728950e"), Guid.Parse("7c9e6679-7425-40de-944b-e07fc1f90ae7"), Guid.Parse("3fa85f64-5717-4562-b3fc-2c963f66afa6"), "jane.doe@fibre"));
-        orders.MapGet("/", ListOrdersAsync).RequirePermission(Resource, "read");
-        orders.MapGet("/{id:guid}", GetOrderAsync).RequirePermission(Resource, "read");
+        orders.MapGet("/", ListOrdersAsync).WithSummary("List service orders").RequirePermission(Resource, "read");
+        orders.MapGet("/{id:guid}", GetOrderAsync).WithSummary("One service order with the saga's steps").RequirePermission(Resource, "read");
 
         var services = app.MapGroup("/api/v1/services").WithTags("Services");
-        services.MapGet("/", ListServicesAsync).RequirePermission(Resource, "read");
-        services.MapGet("/{id:guid}", GetServiceAsync).RequirePermission(Resource, "read");
+        services.MapGet("/", ListServicesAsync).WithSummary("List services (what customers have)").RequirePermission(Resource, "read");
+        services.MapGet("/{id:guid}", GetServiceAsync).WithSummary("One service").RequirePermission(Resource, "read");
         foreach (var action in new[] { "suspend", "resume", "terminate" })
             services.MapPost($"/{{id:guid}}/{action}", (Guid id, Caller caller, ServiceOrders orders, CancellationToken cancellationToken, LifecycleRequest? request) =>
-                RequestAsync(id, action, request, caller, orders, cancellationToken)).RequirePermission(Resource, "write");
-        services.MapPost("/{id:guid}/change-plan", ChangePlanAsync).RequirePermission(Resource, "write");
+                RequestAsync(id, action, request, caller, orders, cancellationToken)).RequirePermission(Resource, "write")
+                .WithSummary(action switch
+                {
+                    "suspend" => "Suspend a service (RADIUS refuses or wall-gardens it; billing pauses)",
+                    "resume" => "Resume a suspended service",
+                    _ => "Terminate a service (its address, RADIUS profile and subscription end)",
+                });
+        services.MapPost("/{id:guid}/change-plan", ChangePlanAsync).WithSummary("Move a service to another plan").RequirePermission(Resource, "write");
         return app;
     }
 

@@ -25,14 +25,14 @@ internal static class PlansApi
     public static IEndpointRouteBuilder MapPlansApi(this IEndpointRouteBuilder app)
     {
         var plans = app.MapGroup("/api/v1/plans").WithTags("Plans");
-        plans.MapPost("/", CreateAsync).RequirePermission(Resource, "write")
+        plans.MapPost("/", CreateAsync).WithSummary("Create a plan (speeds, price, billing period, fair use)").RequirePermission(Resource, "write")
             .WithRequestExample(new CreatePlanRequest("fibre-300", "Fibre 300", new PlanTerms(300, 100, 39.90m, "EUR", BurstDownloadMbps: 500, BurstSeconds: 30)));
-        plans.MapGet("/", ListAsync).RequirePermission(Resource, "read");
-        plans.MapGet("/{id:guid}", GetAsync).RequirePermission(Resource, "read");
-        plans.MapPut("/{id:guid}/terms", ReviseAsync).RequirePermission(Resource, "write");
-        plans.MapGet("/{id:guid}/versions", VersionsAsync).RequirePermission(Resource, "read");
-        plans.MapGet("/{id:guid}/versions/{version:int}", VersionAsync).RequirePermission(Resource, "read");
-        plans.MapPost("/{id:guid}/retire", RetireAsync).RequirePermission(Resource, "write");
+        plans.MapGet("/", ListAsync).WithSummary("List plans").RequirePermission(Resource, "read");
+        plans.MapGet("/{id:guid}", GetAsync).WithSummary("One plan with its current terms").RequirePermission(Resource, "read");
+        plans.MapPut("/{id:guid}/terms", ReviseAsync).WithSummary("Revise a plan's terms (a new version; services keep theirs)").RequirePermission(Resource, "write");
+        plans.MapGet("/{id:guid}/versions", VersionsAsync).WithSummary("Every version of a plan's terms").RequirePermission(Resource, "read");
+        plans.MapGet("/{id:guid}/versions/{version:int}", VersionAsync).WithSummary("One version of a plan's terms").RequirePermission(Resource, "read");
+        plans.MapPost("/{id:guid}/retire", RetireAsync).WithSummary("Retire a plan (no new orders; existing services stay)").RequirePermission(Resource, "write");
         return app;
     }
 
