@@ -151,6 +151,59 @@ public sealed class When_the_Seed_command_runs
         }
     }
 
+    /// <summary>
+    /// The seeded month in analytics (fed only by events): its subscribers and orders equal what the services' own APIs
+    /// list, for the tenant's staff, in the tenant's local days; a customer gets 403, another tenant sees none of it.
+    /// </summary>
+    [Test, Order(3)]
+    public async Task Should_show_the_seeded_month_in_analytics()
+    {
+        var admin = _first.Logins.Single(l => l.Role == "tenant_admin");
+        var token = await StaffTokenAsync(admin.Login, admin.Password!, _first.TenantId);
+        var orders = await GetAsync<JsonElement>("/api/v1/services/service-orders?limit=500", token);
+        var active = await GetAsync<JsonElement>("/api/v1/services/services?status=active&limit=1", token);
+        var failed = await GetAsync<JsonElement>("/api/v1/services/service-orders?status=failed&limit=1", token);
+        var submitted = orders.GetProperty("total").GetInt64();
+
+        JsonElement summary = default, subscribers = default, provisioning = default;
+        long Sum(JsonElement series, string field) => series.GetProperty("points").EnumerateArray().Sum(p => p.GetProperty(field).GetInt64());
+        await Eventually.TrueAsync(async () =>
+        {
+            summary = await GetAsync<JsonElement>("/api/v1/analytics/summary", token);
+            var today = DateOnly.Parse(summary.GetProperty("date").GetString()!, System.Globalization.CultureInfo.InvariantCulture);
+            var range = $"from={today.AddDays(-1):yyyy-MM-dd}&to={today:yyyy-MM-dd}";
+            subscribers = await GetAsync<JsonElement>($"/api/v1/analytics/series/subscribers?{range}", token);
+            provisioning = await GetAsync<JsonElement>($"/api/v1/analytics/series/provisioning?{range}", token);
+            return summary.GetProperty("subscribers").GetProperty("active").GetInt64() == active.GetProperty("total").GetInt64()
+                && Sum(provisioning, "submitted") == submitted;
+        }, TimeSpan.FromSeconds(30), () => $"analytics to show the seeded orders and services: {summary}");
+
+        Assert.That(summary.GetProperty("timeZone").GetString(), Is.EqualTo("America/Chicago"), "the tenant's local days");
+        Assert.That(summary.GetProperty("currency").GetString(), Is.EqualTo("USD"));
+        Assert.That(Sum(provisioning, "activated"), Is.EqualTo(submitted - failed.GetProperty("total").GetInt64()));
+        Assert.That(Sum(provisioning, "failed"), Is.EqualTo(failed.GetProperty("total").GetInt64()));
+        Assert.That(Sum(subscribers, "activated"), Is.EqualTo(Sum(provisioning, "activated")));
+        Assert.That(subscribers.GetProperty("points").EnumerateArray().Last().GetProperty("active").GetInt64(), Is.EqualTo(active.GetProperty("total").GetInt64()));
+        Assert.That(summary.GetProperty("provisioning").GetProperty("leadTimeP50Seconds").GetDouble(), Is.GreaterThan(0), "orders took time to go live");
+
+        var customer = _first.Logins.First(l => l.Kind == "customer");
+        using (var login = await _http.PostAsJsonAsync(new Uri(Gateway, "/api/v1/identity/auth/portal/login"), new { portalId = customer.Login, password = customer.Password }))
+        {
+            var customerToken = (await login.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("access_token").GetString()!;
+            using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(Gateway, "/api/v1/analytics/summary"));
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", customerToken);
+            using var refused = await _http.SendAsync(request);
+            Assert.That(refused.StatusCode, Is.EqualTo(HttpStatusCode.Forbidden), "a customer has no analytics");
+        }
+        var other = await GetAsync<JsonElement>("/api/v1/analytics/summary", await SuperAdminTokenAsync(), Guid.CreateVersion7());
+        Assert.That(other.GetProperty("subscribers").GetProperty("active").GetInt64(), Is.EqualTo(0), "another tenant sees none of it");
+        using var bad = await _http.SendAsync(new HttpRequestMessage(HttpMethod.Get, new Uri(Gateway, "/api/v1/analytics/series/subscribers?from=2026-12-02&to=2026-12-01&grain=year"))
+        {
+            Headers = { Authorization = new AuthenticationHeaderValue("Bearer", token) },
+        });
+        Assert.That(bad.StatusCode, Is.EqualTo(HttpStatusCode.UnprocessableEntity));
+    }
+
     [Test, Order(4)]
     public async Task Should_change_nothing_when_seeded_again()
     {

@@ -7,4 +7,5 @@ builder.AddApplicationServices();
 
 var app = builder.Build();
 app.MapDefaultEndpoints();
+app.MapApplicationEndpoints();
 app.Run();

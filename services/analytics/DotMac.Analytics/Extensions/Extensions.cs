@@ -1,3 +1,6 @@
+using DotMac.Analytics.Apis;
+using DotMac.Analytics.Consumers;
+using DotMac.ServiceDefaults.Auth;
 using DotMac.ServiceDefaults.Data;
 using DotMac.ServiceDefaults.Messaging;
 
@@ -10,6 +13,15 @@ internal static class Extensions
     public static void AddApplicationServices(this IHostApplicationBuilder builder)
     {
         builder.AddServiceDatabase(DatabaseName, typeof(Extensions).Assembly);
-        builder.AddServiceBus();
+        builder.AddServiceBus(x => x.AddConsumer<LifecycleConsumer>());
+        builder.AddServiceAuthentication();
+    }
+
+    /// <summary>Authentication, then every API of analytics.</summary>
+    public static WebApplication MapApplicationEndpoints(this WebApplication app)
+    {
+        app.UseServiceAuthentication();
+        app.MapAnalyticsApi();
+        return app;
     }
 }
