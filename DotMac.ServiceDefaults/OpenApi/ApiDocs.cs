@@ -22,7 +22,7 @@ public static class ApiDocs
     /// <summary>The schema every problem answer (RFC 7807) refers to.</summary>
     public const string ProblemSchema = "ProblemDetails";
 
-    /// <summary>The scopes an API client can be granted (identity's ClientScopes), each the permission of the same name.</summary>
+    /// <summary>The scopes an API client can be granted, each the permission of the same name: identity grants exactly these.</summary>
     public static readonly IReadOnlyDictionary<string, string> ClientScopes = new Dictionary<string, string>(StringComparer.Ordinal)
     {
         ["customers:read"] = "Read customers and their portal accounts",

@@ -320,11 +320,7 @@ public sealed class When_the_Seed_command_runs
         return (process.ExitCode, await output, await errors);
     }
 
-    async Task<string> SuperAdminTokenAsync()
-    {
-        var lines = await File.ReadAllLinesAsync(Path.Combine(StateDirectory.Resolve(), "identity", "super-admin.txt"));
-        return await StaffTokenAsync(lines[0], lines[1], null);
-    }
+    Task<string> SuperAdminTokenAsync() => SharedFleet.SuperAdminTokenAsync(_http);
 
     async Task<string> StaffTokenAsync(string email, string password, Guid? tenantId)
     {

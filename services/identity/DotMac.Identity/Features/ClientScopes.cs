@@ -1,16 +1,15 @@
 using DotMac.ServiceDefaults.Auth;
+using DotMac.ServiceDefaults.OpenApi;
 
 namespace DotMac.Identity.Features;
 
-/// <summary>The OAuth scopes a partner API client can hold: "resource:action", each tenant-wide.</summary>
+/// <summary>
+/// The OAuth scopes a partner API client can hold: "resource:action", each tenant-wide. One list for the whole fleet:
+/// the OpenAPI documents describe the same scopes (<see cref="ApiDocs.ClientScopes"/>).
+/// </summary>
 public static class ClientScopes
 {
-    public static readonly IReadOnlySet<string> All = new HashSet<string>(StringComparer.Ordinal)
-    {
-        "customers:read", "customers:write", "billing:read", "billing:write",
-        "services:read", "services:write", "network:read", "network:write",
-        "events:read", "webhooks:read", "webhooks:write",
-    };
+    public static readonly IReadOnlySet<string> All = ApiDocs.ClientScopes.Keys.ToHashSet(StringComparer.Ordinal);
 
     public static Permission ToPermission(string scope)
     {

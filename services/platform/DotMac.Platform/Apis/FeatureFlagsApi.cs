@@ -128,7 +128,8 @@ public static partial class FeatureFlagsApi
     {
         caller.Require(Resource, "write", PermissionScope.Global);
         await session.BeginAsync(cancellationToken);
-        var row = await FindAsync(session.Connection, key, cancellationToken, locked: true);
+        await LockAsync(session, key, cancellationToken);
+        var row = await FindAsync(session.Connection, key, cancellationToken);
         var version = await session.Connection.ExecuteScalarAsync<int>(new CommandDefinition(FeatureFlagsSql.Delete, new { Key = key }, cancellationToken: cancellationToken));
         await events.FeatureFlagChangedAsync(new FeatureFlagChanged(key, version, true, row.Description, row.DefaultEnabled, row.RolloutPercent, [], null, time.GetUtcNow()),
             cancellationToken);
@@ -186,13 +187,9 @@ public static partial class FeatureFlagsApi
             throw new NotFoundException("Feature flag", key);
     }
 
-    static async Task<FeatureFlagRow> FindAsync(NpgsqlConnection connection, string key, CancellationToken cancellationToken, bool locked = false)
-    {
-        if (locked && await connection.ExecuteScalarAsync<string>(new CommandDefinition(FeatureFlagsSql.Lock, new { Key = key }, cancellationToken: cancellationToken)) is null)
-            throw new NotFoundException("Feature flag", key);
-        return await connection.QuerySingleOrDefaultAsync<FeatureFlagRow>(new CommandDefinition(FeatureFlagsSql.Find, new { Key = key }, cancellationToken: cancellationToken))
+    static async Task<FeatureFlagRow> FindAsync(NpgsqlConnection connection, string key, CancellationToken cancellationToken) =>
+        await connection.QuerySingleOrDefaultAsync<FeatureFlagRow>(new CommandDefinition(FeatureFlagsSql.Find, new { Key = key }, cancellationToken: cancellationToken))
             ?? throw new NotFoundException("Feature flag", key);
-    }
 
     static async Task<List<FeatureFlagRow>> AllAsync(NpgsqlDataSource db, CancellationToken cancellationToken)
     {
