@@ -17,7 +17,7 @@ namespace DotMac.Services.Tests;
 /// through both providers, dunning from reminder to suspension (radtest rejects) to restoration (radtest accepts) and
 /// termination, and who may read which invoice. A "day" of payment terms and dunning lasts one second here.
 /// </summary>
-public class BillingTests
+public partial class BillingTests
 {
     static readonly PlanTerms Fibre = new(50, 10, 30.00m, "USD");
 
@@ -34,7 +34,7 @@ public class BillingTests
             ["Billing__DayLength"] = "00:00:01",
             ["Billing__OverdueSweepInterval"] = "00:00:00.500",
             ["Billing__CycleBatchSize"] = "20",
-        }, platform: true);
+        }, platform: true, analytics: true);
         _radius = await FreeRadiusServer.StartAsync(_fleet.ConnectionString("networking"));
         _plan = (await _fleet.CallAsync<PlanResponse>("services", HttpMethod.Post, "/api/v1/plans", _tenant, new CreatePlanRequest("fibre-50", "Fibre 50", Fibre))).Id;
         // Invoices fall due at once (the policy's days still count from the due date).

@@ -26,10 +26,11 @@ public sealed class ProvisioningFleet : IAsyncDisposable
         ("gateway", "gateway/DotMac.Gateway", "DotMac.Gateway", null),
         ("platform", "services/platform/DotMac.Platform", "DotMac.Platform", "platform-db"),
         ("events", "services/events/DotMac.Events", "DotMac.Events", "events-db"),
+        ("analytics", "services/analytics/DotMac.Analytics", "DotMac.Analytics", "analytics-db"),
     ];
 
     /// <summary>What the gateway routes to (identity is the assembly's, in-process).</summary>
-    static readonly string[] Routed = ["networking", "billing", "services", "platform", "events"];
+    static readonly string[] Routed = ["networking", "billing", "services", "platform", "events", "analytics"];
 
     /// <summary>What the fleet's callers hold: a tenant admin's grants (every resource of the tenant).</summary>
     static readonly Permission[] AdminPermissions =
@@ -39,6 +40,7 @@ public sealed class ProvisioningFleet : IAsyncDisposable
         .. TrustedIdentity.TenantPermissions("billing", "read", "write"),
         .. TrustedIdentity.TenantPermissions("events", "read"),
         .. TrustedIdentity.TenantPermissions("webhooks", "read", "write"),
+        .. TrustedIdentity.TenantPermissions("analytics", "read"),
     ];
 
     (string Name, string Folder, string Assembly, string? Database)[] _members = [];
@@ -59,12 +61,15 @@ public sealed class ProvisioningFleet : IAsyncDisposable
 
     /// <summary>
     /// Starts the fleet; with <paramref name="platform"/> also platform (tenants and their settings), with
-    /// <paramref name="events"/> also events (history, webhooks), behind the gateway.
+    /// <paramref name="events"/> also events (history, webhooks), with <paramref name="analytics"/> also analytics, behind the gateway.
     /// </summary>
     public static async Task<ProvisioningFleet> StartAsync(string purpose, TimeSpan stepTimeout, IReadOnlyDictionary<string, string>? settings = null,
-        bool platform = false, bool events = false)
+        bool platform = false, bool events = false, bool analytics = false)
     {
-        var fleet = new ProvisioningFleet { _members = [.. Members.Where(m => (platform || m.Name != "platform") && (events || m.Name != "events"))] };
+        var fleet = new ProvisioningFleet
+        {
+            _members = [.. Members.Where(m => (platform || m.Name != "platform") && (events || m.Name != "events") && (analytics || m.Name != "analytics"))],
+        };
         fleet._vhost = await TestInfrastructure.CreateVirtualHostAsync(purpose);
         fleet._state = new TemporaryFolder("dotmac-provisioning");
         var rabbit = await TestInfrastructure.RabbitMqAsync();

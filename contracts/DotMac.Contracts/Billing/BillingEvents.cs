@@ -60,6 +60,25 @@ public sealed record TerminationRequested(Guid TenantId, Guid CustomerId, Guid S
 [PublishedBy("billing")]
 public sealed record InvoiceSettled(Guid TenantId, Guid InvoiceId, Guid CustomerId, string Status, DateTimeOffset OccurredAt) : IIntegrationEvent;
 
+/// <summary>
+/// Money was applied to an invoice (<paramref name="Source"/>: "payment" or "credit_note", with its id): the invoice now
+/// has <paramref name="AmountDue"/> left to pay and is <paramref name="Status"/> (partially_paid, overdue or paid). A
+/// balance only goes down; an invoice paid in full also publishes InvoiceSettled.
+/// </summary>
+[PublishedBy("billing")]
+public sealed record InvoiceBalanceChanged(
+    Guid TenantId,
+    Guid InvoiceId,
+    Guid CustomerId,
+    decimal Applied,
+    decimal AmountDue,
+    string Currency,
+    string Status,
+    string Source,
+    Guid? PaymentId,
+    Guid? CreditNoteId,
+    DateTimeOffset OccurredAt) : IIntegrationEvent;
+
 /// <summary>A credit note (a refund or a correction) reduced an invoice's balance or added to the account's credit.</summary>
 [PublishedBy("billing")]
 public sealed record CreditNoteIssued(Guid TenantId, Guid CreditNoteId, Guid AccountId, Guid CustomerId, string Number, decimal Amount, string Currency, Guid? InvoiceId, DateTimeOffset OccurredAt) : IIntegrationEvent;

@@ -13,7 +13,11 @@ public sealed record ServiceOrderSubmitted(
     string Username,
     DateTimeOffset OccurredAt) : IIntegrationEvent;
 
-/// <summary>Every provisioning step completed: the subscriber is on the network and billed.</summary>
+/// <summary>
+/// Every provisioning step completed: the subscriber is on the network and billed, at the plan version's
+/// <paramref name="Price"/> per <paramref name="BillingPeriod"/> (monthly, quarterly or yearly) in <paramref name="Currency"/>
+/// (absent from events published before they were added).
+/// </summary>
 [PublishedBy("services")]
 public sealed record ServiceActivated(
     Guid TenantId,
@@ -24,6 +28,28 @@ public sealed record ServiceActivated(
     int PlanVersion,
     string Address,
     Guid SubscriptionId,
+    DateTimeOffset OccurredAt,
+    decimal? Price = null,
+    string? Currency = null,
+    string? BillingPeriod = null) : IIntegrationEvent;
+
+/// <summary>
+/// Staff moved an active or suspended service to another plan (version): its new speeds are applied and its
+/// subscription is billed at <paramref name="Price"/> per <paramref name="BillingPeriod"/> from now on.
+/// </summary>
+[PublishedBy("services")]
+public sealed record ServicePlanChanged(
+    Guid TenantId,
+    Guid OrderId,
+    Guid ServiceId,
+    Guid CustomerId,
+    Guid PreviousPlanId,
+    int PreviousPlanVersion,
+    Guid PlanId,
+    int PlanVersion,
+    decimal Price,
+    string Currency,
+    string BillingPeriod,
     DateTimeOffset OccurredAt) : IIntegrationEvent;
 
 /// <summary>Provisioning stopped at <paramref name="Step"/>; every completed step was compensated.</summary>

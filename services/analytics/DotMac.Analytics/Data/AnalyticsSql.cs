@@ -11,8 +11,40 @@ static class AnalyticsSql
         """;
 
     public const string Transition = """
-        insert into service_transitions (message_id, tenant_id, service_id, order_id, customer_id, plan_id, kind, occurred_at, detail)
-        values (@MessageId, @TenantId, @ServiceId, @OrderId, @CustomerId, @PlanId, @Kind, @OccurredAt, @Detail)
+        insert into service_transitions (message_id, tenant_id, service_id, order_id, customer_id, plan_id, kind, occurred_at, detail,
+            price, currency, billing_period, monthly_price)
+        values (@MessageId, @TenantId, @ServiceId, @OrderId, @CustomerId, @PlanId, @Kind, @OccurredAt, @Detail,
+            @Price, @Currency, @BillingPeriod, @MonthlyPrice)
+        on conflict (message_id) do nothing
+        """;
+
+    public const string Invoice = """
+        insert into invoices (invoice_id, tenant_id, customer_id, number, total, amount_due, currency, issued_at, due_at)
+        values (@InvoiceId, @TenantId, @CustomerId, @Number, @Total, @AmountDue, @Currency, @OccurredAt, @DueAt)
+        on conflict (invoice_id) do nothing
+        """;
+
+    public const string InvoiceChange = """
+        insert into invoice_changes (message_id, tenant_id, invoice_id, amount_due, status, occurred_at)
+        values (@MessageId, @TenantId, @InvoiceId, @AmountDue, @Status, @OccurredAt)
+        on conflict (message_id) do nothing
+        """;
+
+    public const string Payment = """
+        insert into payments (payment_id, tenant_id, customer_id, amount, currency, method, occurred_at)
+        values (@PaymentId, @TenantId, @CustomerId, @Amount, @Currency, @Method, @OccurredAt)
+        on conflict (payment_id) do nothing
+        """;
+
+    public const string CreditNote = """
+        insert into credit_notes (credit_note_id, tenant_id, customer_id, invoice_id, amount, currency, occurred_at)
+        values (@CreditNoteId, @TenantId, @CustomerId, @InvoiceId, @Amount, @Currency, @OccurredAt)
+        on conflict (credit_note_id) do nothing
+        """;
+
+    public const string DeviceTransition = """
+        insert into device_transitions (message_id, tenant_id, device_id, device_name, kind, occurred_at)
+        values (@MessageId, @TenantId, @DeviceId, @DeviceName, @Kind, @OccurredAt)
         on conflict (message_id) do nothing
         """;
 
@@ -21,10 +53,13 @@ static class AnalyticsSql
     // The periods of a range in the tenant's local days: [start, end) as instants, and the local date each begins on (the
     // first and last are cut to the range: a week asked from a Wednesday starts on that Wednesday).
     // Stocks (active, suspended, terminated) are as at a period's end (or the range's end, if sooner); flows are counted
-    // within it. A service's state at an instant is its last activated/suspended/resumed/terminated event before it (a
-    // termination wins a tie).
+    // within it. A service's state at an instant is service_states_at's (migration 0003). Money is the tenant's currency
+    // only (zone.currency; every currency while platform's TenantCreated has not arrived).
     private const string Periods = """
-        with zone as (select coalesce((select time_zone from tenants where tenant_id = @TenantId), 'UTC') as tz),
+        with zone as (
+            select coalesce((select time_zone from tenants where tenant_id = @TenantId), 'UTC') as tz,
+                   (select currency from tenants where tenant_id = @TenantId) as currency
+        ),
         periods as (
             select greatest(p::date, @From::date) as period,
                    (greatest(p::date, @From::date)::timestamp at time zone zone.tz) as start_at,
@@ -39,15 +74,9 @@ static class AnalyticsSql
                coalesce(flow.activated, 0) as activated, coalesce(flow.churned, 0) as churned
         from periods
         left join lateral (
-            select count(*) filter (where kind in ('activated', 'resumed')) as active,
-                   count(*) filter (where kind = 'suspended') as suspended,
-                   count(*) filter (where kind = 'terminated') as terminated
-            from (
-                select distinct on (service_id) kind
-                from service_transitions
-                where tenant_id = @TenantId and kind in ('activated', 'suspended', 'resumed', 'terminated') and occurred_at < periods.end_at
-                order by service_id, occurred_at desc, case kind when 'terminated' then 0 when 'suspended' then 1 else 2 end
-            ) as last
+            select count(*) filter (where state = 'active') as active, count(*) filter (where state = 'suspended') as suspended,
+                   count(*) filter (where state = 'terminated') as terminated
+            from service_states_at(@TenantId, periods.end_at)
         ) as stock on true
         left join lateral (
             select count(*) filter (where kind = 'activated') as activated, count(*) filter (where kind = 'terminated') as churned
@@ -88,5 +117,174 @@ static class AnalyticsSql
         where tenant_id = @TenantId and kind = 'failed'
           and occurred_at >= (select min(start_at) from periods) and occurred_at < (select max(end_at) from periods)
         group by detail order by count(*) desc, detail limit 20
+        """;
+
+    /// <summary>
+    /// MRR at each period's start and end (active and suspended subscriptions: both are billed subscriptions until
+    /// terminated), and what moved it within the period: new (activations), expansion and contraction (plan changes up or
+    /// down, against the service's price just before), churned (the price of the services terminated). So
+    /// end = start + new + expansion - contraction - churned. Subscribers here are those MRR counts (priced in the tenant's
+    /// currency); logo churn = their terminations / their number at the start.
+    /// </summary>
+    public const string Revenue = Periods + """
+        , priced as (
+            select t.service_id, t.kind, t.occurred_at, t.monthly_price,
+                   lag(t.monthly_price) over (partition by t.service_id order by t.occurred_at, t.message_id) as previous_price
+            from service_transitions t, zone
+            where t.tenant_id = @TenantId and t.kind in ('activated', 'plan_changed') and t.monthly_price is not null
+              and (zone.currency is null or t.currency = zone.currency)
+              and t.occurred_at < (select max(end_at) from periods)
+        )
+        select periods.period,
+               opening.subscribers as subscribers_at_start, round(opening.mrr, 2) as mrr_at_start,
+               closing.subscribers, round(closing.mrr, 2) as mrr,
+               case when closing.subscribers > 0 then round(closing.mrr / closing.subscribers, 2) end as arpu,
+               round(moves.new_mrr, 2) as new_mrr, round(moves.expansion_mrr, 2) as expansion_mrr,
+               round(moves.contraction_mrr, 2) as contraction_mrr, round(churn.churned_mrr, 2) as churned_mrr,
+               churn.churned as churned_subscribers,
+               case when opening.subscribers > 0 then churn.churned::double precision / opening.subscribers end as logo_churn,
+               case when opening.mrr > 0 then (churn.churned_mrr / opening.mrr)::double precision end as revenue_churn,
+               case when opening.mrr > 0 then ((churn.churned_mrr + moves.contraction_mrr - moves.expansion_mrr) / opening.mrr)::double precision end as net_revenue_churn
+        from periods cross join zone
+        left join lateral (
+            select count(*) as subscribers, coalesce(sum(s.monthly_price), 0) as mrr
+            from service_states_at(@TenantId, periods.start_at) as s
+            where s.state <> 'terminated' and s.monthly_price is not null and (zone.currency is null or s.currency = zone.currency)
+        ) as opening on true
+        left join lateral (
+            select count(*) as subscribers, coalesce(sum(s.monthly_price), 0) as mrr
+            from service_states_at(@TenantId, periods.end_at) as s
+            where s.state <> 'terminated' and s.monthly_price is not null and (zone.currency is null or s.currency = zone.currency)
+        ) as closing on true
+        left join lateral (
+            select coalesce(sum(p.monthly_price) filter (where p.kind = 'activated'), 0) as new_mrr,
+                   coalesce(sum(greatest(p.monthly_price - p.previous_price, 0)) filter (where p.kind = 'plan_changed'), 0) as expansion_mrr,
+                   coalesce(sum(greatest(p.previous_price - p.monthly_price, 0)) filter (where p.kind = 'plan_changed'), 0) as contraction_mrr
+            from priced as p where p.occurred_at >= periods.start_at and p.occurred_at < periods.end_at
+        ) as moves on true
+        left join lateral (
+            select count(price.monthly_price) as churned, coalesce(sum(price.monthly_price), 0) as churned_mrr
+            from service_transitions t
+            left join lateral (
+                select p.monthly_price from priced p where p.service_id = t.service_id and p.occurred_at <= t.occurred_at
+                order by p.occurred_at desc limit 1
+            ) as price on true
+            where t.tenant_id = @TenantId and t.kind = 'terminated' and t.occurred_at >= periods.start_at and t.occurred_at < periods.end_at
+        ) as churn on true
+        order by periods.period
+        """;
+
+    /// <summary>Subscribers and MRR per plan at each period's end (terminated services left out).</summary>
+    public const string Plans = Periods + """
+        select periods.period, s.plan_id, count(*) filter (where s.state = 'active') as active,
+               count(*) filter (where s.state = 'suspended') as suspended,
+               round(coalesce(sum(s.monthly_price) filter (where zone.currency is null or s.currency = zone.currency), 0), 2) as mrr
+        from periods cross join zone
+        join lateral service_states_at(@TenantId, periods.end_at) as s on s.state <> 'terminated'
+        group by periods.period, s.plan_id
+        order by periods.period, count(*) desc, s.plan_id
+        """;
+
+    /// <summary>
+    /// Invoiced, collected and credited within each period; at its end, what is outstanding (each invoice's balance then:
+    /// the lowest balance it was left with before that instant), by ageing (days past due), and days sales outstanding
+    /// (outstanding / invoiced over the 90 days before x 90).
+    /// </summary>
+    public const string Collections = Periods + """
+        select periods.period, invoiced.invoices, invoiced.amount as invoiced, collected.amount as collected, credited.amount as credited,
+               coalesce(balances.outstanding, 0) as outstanding, coalesce(balances.not_due, 0) as not_due,
+               coalesce(balances.overdue_0_to_30, 0) as overdue_0_to_30, coalesce(balances.overdue_31_to_60, 0) as overdue_31_to_60,
+               coalesce(balances.overdue_61_to_90, 0) as overdue_61_to_90, coalesce(balances.overdue_over_90, 0) as overdue_over_90,
+               coalesce(balances.overdue_invoices, 0) as overdue_invoices,
+               case when recent.amount > 0 then round((coalesce(balances.outstanding, 0) / recent.amount * 90)::numeric, 1)::double precision end as days_sales_outstanding
+        from periods cross join zone
+        left join lateral (
+            select count(*) as invoices, coalesce(sum(i.total), 0) as amount from invoices i
+            where i.tenant_id = @TenantId and (zone.currency is null or i.currency = zone.currency)
+              and i.issued_at >= periods.start_at and i.issued_at < periods.end_at
+        ) as invoiced on true
+        left join lateral (
+            select coalesce(sum(p.amount), 0) as amount from payments p
+            where p.tenant_id = @TenantId and (zone.currency is null or p.currency = zone.currency)
+              and p.occurred_at >= periods.start_at and p.occurred_at < periods.end_at
+        ) as collected on true
+        left join lateral (
+            select coalesce(sum(c.amount), 0) as amount from credit_notes c
+            where c.tenant_id = @TenantId and (zone.currency is null or c.currency = zone.currency)
+              and c.occurred_at >= periods.start_at and c.occurred_at < periods.end_at
+        ) as credited on true
+        left join lateral (
+            select sum(b.balance) as outstanding,
+                   sum(b.balance) filter (where b.due_at >= periods.end_at) as not_due,
+                   sum(b.balance) filter (where b.due_at < periods.end_at and b.days <= 30) as overdue_0_to_30,
+                   sum(b.balance) filter (where b.days between 31 and 60) as overdue_31_to_60,
+                   sum(b.balance) filter (where b.days between 61 and 90) as overdue_61_to_90,
+                   sum(b.balance) filter (where b.days > 90) as overdue_over_90,
+                   count(*) filter (where b.due_at < periods.end_at) as overdue_invoices
+            from (
+                select i.due_at, floor(extract(epoch from periods.end_at - i.due_at) / 86400) as days,
+                       least(i.amount_due, coalesce((
+                           select min(c.amount_due) from invoice_changes c
+                           where c.tenant_id = i.tenant_id and c.invoice_id = i.invoice_id and c.occurred_at < periods.end_at), i.amount_due)) as balance
+                from invoices i
+                where i.tenant_id = @TenantId and (zone.currency is null or i.currency = zone.currency) and i.issued_at < periods.end_at
+            ) as b
+            where b.balance > 0
+        ) as balances on true
+        left join lateral (
+            select sum(i.total) as amount from invoices i
+            where i.tenant_id = @TenantId and (zone.currency is null or i.currency = zone.currency)
+              and i.issued_at >= periods.end_at - interval '90 days' and i.issued_at < periods.end_at
+        ) as recent on true
+        order by periods.period
+        """;
+
+    // A device's outages: from each "down" that changed its state to the next change (an "up"), or to now.
+    private const string Outages = """
+        , changes as (
+            select device_id, kind, occurred_at, lag(kind) over (partition by device_id order by occurred_at, message_id) as previous
+            from device_transitions where tenant_id = @TenantId
+        ),
+        edges as (
+            select device_id, kind, occurred_at, lead(occurred_at) over (partition by device_id order by occurred_at) as until
+            from changes where previous is distinct from kind
+        ),
+        outages as (select device_id, occurred_at as down_at, coalesce(until, now()) as up_at from edges where kind = 'down'),
+        names as (
+            select distinct on (device_id) device_id, device_name from device_transitions where tenant_id = @TenantId
+            order by device_id, occurred_at desc
+        )
+        """;
+
+    /// <summary>Devices up and down at each period's end, and the minutes each device was down within it (up to now).</summary>
+    public const string Network = Periods + Outages + """
+        select periods.period, coalesce(state.up, 0) as devices_up, coalesce(state.down, 0) as devices_down,
+               coalesce(down.minutes, 0) as downtime_minutes
+        from periods
+        left join lateral (
+            select count(*) filter (where last.kind = 'up') as up, count(*) filter (where last.kind = 'down') as down
+            from (
+                select distinct on (device_id) kind from device_transitions
+                where tenant_id = @TenantId and occurred_at < least(periods.end_at, now())
+                order by device_id, occurred_at desc, message_id desc
+            ) as last
+        ) as state on true
+        left join lateral (
+            select round((sum(extract(epoch from least(o.up_at, periods.end_at) - greatest(o.down_at, periods.start_at))) / 60)::numeric, 1)::double precision as minutes
+            from outages o where o.down_at < periods.end_at and o.up_at > periods.start_at
+        ) as down on true
+        order by periods.period
+        """;
+
+    /// <summary>Minutes of downtime per device per period (devices with none left out).</summary>
+    public const string Downtime = Periods + Outages + """
+        select periods.period, o.device_id, names.device_name,
+               round((sum(extract(epoch from least(o.up_at, periods.end_at) - greatest(o.down_at, periods.start_at))) / 60)::numeric, 1)::double precision as downtime_minutes,
+               count(*) filter (where o.down_at >= periods.start_at) as outages
+        from periods
+        join outages o on o.down_at < periods.end_at and o.up_at > periods.start_at
+        join names on names.device_id = o.device_id
+        group by periods.period, o.device_id, names.device_name
+        order by periods.period, downtime_minutes desc, o.device_id
         """;
 }

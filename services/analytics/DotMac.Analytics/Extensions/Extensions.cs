@@ -13,7 +13,11 @@ internal static class Extensions
     public static void AddApplicationServices(this IHostApplicationBuilder builder)
     {
         builder.AddServiceDatabase(DatabaseName, typeof(Extensions).Assembly);
-        builder.AddServiceBus(x => x.AddConsumer<LifecycleConsumer>());
+        builder.AddServiceBus(x =>
+        {
+            x.AddConsumer<LifecycleConsumer>();
+            x.AddConsumer<MoneyAndNetworkConsumer>();
+        });
         builder.AddServiceAuthentication();
     }
 

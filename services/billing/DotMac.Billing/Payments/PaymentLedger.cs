@@ -19,11 +19,12 @@ internal static class PaymentLedger
         public decimal AmountPaid { get; init; }
         public decimal AmountCredited { get; init; }
         public string Status { get; init; } = "";
+        public string Currency { get; init; } = "";
         public decimal Due => Total - AmountPaid - AmountCredited;
     }
 
     const string OpenInvoices = """
-        select id, total, amount_paid, amount_credited, status from invoices
+        select id, total, amount_paid, amount_credited, status, currency from invoices
         where tenant_id = @TenantId and account_id = @AccountId and status in ('issued', 'partially_paid', 'overdue') and (@InvoiceId::uuid is null or id = @InvoiceId)
         order by issued_at, sequence
         for update
@@ -45,6 +46,7 @@ internal static class PaymentLedger
                 continue;
             left -= applied;
             var settled = applied == invoice.Due;
+            var status = settled ? "paid" : invoice.Status == "overdue" ? "overdue" : "partially_paid";
             await connection.ExecuteAsync(new CommandDefinition("""
                 insert into allocations (id, tenant_id, account_id, invoice_id, source, payment_id, credit_note_id, amount)
                 values (@Id, @TenantId, @AccountId, @InvoiceId, @Source, @PaymentId, @CreditNoteId, @Amount)
@@ -54,12 +56,14 @@ internal static class PaymentLedger
                 update invoices set
                     amount_paid = amount_paid + case when @CreditNote then 0 else @Amount end,
                     amount_credited = amount_credited + case when @CreditNote then @Amount else 0 end,
-                    status = case when @Settled then 'paid' when status = 'overdue' then 'overdue' else 'partially_paid' end,
+                    status = @Status,
                     settled_at = case when @Settled then @Now else settled_at end,
                     updated_at = now()
                 where id = @Id
-                """, new { invoice.Id, Amount = applied, CreditNote = creditNoteId is not null, Settled = settled, Now = now }, transaction,
+                """, new { invoice.Id, Amount = applied, CreditNote = creditNoteId is not null, Settled = settled, Status = status, Now = now }, transaction,
                 cancellationToken: cancellationToken));
+            await publish.Publish(new InvoiceBalanceChanged(tenantId, invoice.Id, customerId, applied, invoice.Due - applied, invoice.Currency.Trim(), status,
+                creditNoteId is null ? "payment" : "credit_note", paymentId, creditNoteId, now), cancellationToken);
             if (settled)
                 await publish.Publish(new InvoiceSettled(tenantId, invoice.Id, customerId, "paid", now), cancellationToken);
         }

@@ -103,8 +103,7 @@ public sealed class ProvisioningStateMachine : MassTransitStateMachine<Provision
                     await record.OrderAsync(c.Saga, "active");
                     await record.ServiceAsync(c.Saga, "active");
                 })
-                .Publish(c => new ServiceActivated(c.Saga.TenantId, c.Saga.CorrelationId, c.Saga.ServiceId, c.Saga.CustomerId, c.Saga.PlanId,
-                    c.Saga.PlanVersion, c.Saga.Address!, c.Saga.SubscriptionId!.Value, DateTimeOffset.UtcNow))
+                .PublishAsync(ActivatedAsync)
                 .TransitionTo(Active),
             When(ProfileFailed)
                 .Then(StepDone)
@@ -219,17 +218,28 @@ public sealed class ProvisioningStateMachine : MassTransitStateMachine<Provision
     static async Task<OpenSubscriptionCommand> OpenSubscriptionAsync(BehaviorContext<ProvisioningState, IpAssigned> context)
     {
         var saga = context.Saga;
-        var plan = await context.GetServiceOrCreateInstance<PlanCatalog>().GetVersionAsync(saga.TenantId, saga.PlanId, saga.PlanVersion, context.CancellationToken)
-            ?? throw new InvalidOperationException($"Plan {saga.PlanId} version {saga.PlanVersion} of order {saga.CorrelationId} is gone.");
+        var plan = await PlanAsync(context, saga);
         return new OpenSubscriptionCommand(saga.TenantId, saga.CorrelationId, saga.ServiceId, saga.CustomerId, saga.PlanId, saga.PlanVersion, plan.Name,
             plan.Price, plan.Currency.Trim(), plan.BillingPeriod, DateOnly.FromDateTime(DateTime.UtcNow));
+    }
+
+    /// <summary>The order's plan version (kept forever: versions are never deleted).</summary>
+    static async Task<PlanRow> PlanAsync(BehaviorContext<ProvisioningState> context, ProvisioningState saga) =>
+        await context.GetServiceOrCreateInstance<PlanCatalog>().GetVersionAsync(saga.TenantId, saga.PlanId, saga.PlanVersion, context.CancellationToken)
+        ?? throw new InvalidOperationException($"Plan {saga.PlanId} version {saga.PlanVersion} of order {saga.CorrelationId} is gone.");
+
+    static async Task<ServiceActivated> ActivatedAsync(BehaviorContext<ProvisioningState, NetworkProfileApplied> context)
+    {
+        var saga = context.Saga;
+        var plan = await PlanAsync(context, saga);
+        return new ServiceActivated(saga.TenantId, saga.CorrelationId, saga.ServiceId, saga.CustomerId, saga.PlanId, saga.PlanVersion, saga.Address!,
+            saga.SubscriptionId!.Value, DateTimeOffset.UtcNow, plan.Price, plan.Currency.Trim(), plan.BillingPeriod);
     }
 
     static async Task<ApplyNetworkProfileCommand> ApplyProfileAsync(BehaviorContext<ProvisioningState, SubscriptionOpened> context)
     {
         var saga = context.Saga;
-        var plan = await context.GetServiceOrCreateInstance<PlanCatalog>().GetVersionAsync(saga.TenantId, saga.PlanId, saga.PlanVersion, context.CancellationToken)
-            ?? throw new InvalidOperationException($"Plan {saga.PlanId} version {saga.PlanVersion} of order {saga.CorrelationId} is gone.");
+        var plan = await PlanAsync(context, saga);
         return new ApplyNetworkProfileCommand(saga.TenantId, saga.CorrelationId, saga.ServiceId, saga.Username, saga.Address!,
             plan.DownloadMbps * 1000, plan.UploadMbps * 1000, plan.BurstDownloadMbps * 1000, plan.BurstUploadMbps * 1000, plan.BurstSeconds);
     }

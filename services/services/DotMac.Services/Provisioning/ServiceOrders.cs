@@ -157,6 +157,8 @@ internal sealed partial class ServiceOrders(DbSession session, IPublishEndpoint 
             plan.DownloadMbps * 1000, plan.UploadMbps * 1000, plan.BurstDownloadMbps * 1000, plan.BurstUploadMbps * 1000, plan.BurstSeconds), cancellationToken);
         await publish.Publish(new ChangeSubscriptionPlanCommand(tenantId, instance.OrderId, plan.Id, plan.Version, plan.Name, plan.Price, plan.Currency.Trim(),
             DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime)), cancellationToken);
+        await publish.Publish(new ServicePlanChanged(tenantId, instance.OrderId, serviceId, instance.CustomerId, current.Id, current.Version, plan.Id, plan.Version,
+            plan.Price, plan.Currency.Trim(), plan.BillingPeriod, clock.GetUtcNow()), cancellationToken);
         await session.CommitAsync(cancellationToken);
         return await session.Connection.QuerySingleAsync<InstanceRow>(new CommandDefinition(OrderSql.GetInstance, new { TenantId = tenantId, Id = serviceId },
             cancellationToken: cancellationToken));
