@@ -23,8 +23,8 @@ platform.WithReference(identity); // identity's JWKS, to validate tokens (fetche
 var services = Service<Projects.DotMac_Services>("services", 5103).WithReference(identity);
 var networking = Service<Projects.DotMac_Networking>("networking", 5104).WithReference(identity);
 var billing = Service<Projects.DotMac_Billing>("billing", 5105).WithReference(identity).WithReference(platform);
-var analytics = Service<Projects.DotMac_Analytics>("analytics", 5106).WithReference(identity);
 var events = Service<Projects.DotMac_Events>("events", 5107).WithReference(identity).WithReference(platform); // platform: feature flags
+var analytics = Service<Projects.DotMac_Analytics>("analytics", 5106).WithReference(identity).WithReference(events); // events: the history it rebuilds from
 var ops = Service<Projects.DotMac_Ops>("ops", 5108).WithManagementReference(messaging);
 var devtools = Service<Projects.DotMac_Devtools>("devtools", 5109)
     .WithReference(platform).WithReference(identity).WithReference(services).WithReference(billing);

@@ -34,7 +34,7 @@ public partial class BillingTests
             ["Billing__DayLength"] = "00:00:01",
             ["Billing__OverdueSweepInterval"] = "00:00:00.500",
             ["Billing__CycleBatchSize"] = "20",
-        }, platform: true, analytics: true);
+        }, platform: true, events: true, analytics: true);
         _radius = await FreeRadiusServer.StartAsync(_fleet.ConnectionString("networking"));
         _plan = (await _fleet.CallAsync<PlanResponse>("services", HttpMethod.Post, "/api/v1/plans", _tenant, new CreatePlanRequest("fibre-50", "Fibre 50", Fibre))).Id;
         // Invoices fall due at once (the policy's days still count from the due date).

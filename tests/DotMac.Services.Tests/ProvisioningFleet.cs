@@ -40,7 +40,7 @@ public sealed class ProvisioningFleet : IAsyncDisposable
         .. TrustedIdentity.TenantPermissions("billing", "read", "write"),
         .. TrustedIdentity.TenantPermissions("events", "read"),
         .. TrustedIdentity.TenantPermissions("webhooks", "read", "write"),
-        .. TrustedIdentity.TenantPermissions("analytics", "read"),
+        .. TrustedIdentity.TenantPermissions("analytics", "read", "write"),
     ];
 
     (string Name, string Folder, string Assembly, string? Database)[] _members = [];
@@ -98,6 +98,9 @@ public sealed class ProvisioningFleet : IAsyncDisposable
             };
             foreach (var (key, value) in settings ?? new Dictionary<string, string>())
                 environment[key] = value;
+            // Analytics rebuilds from events' history.
+            if (member.Name == "analytics" && fleet._ports.TryGetValue("events", out var eventsPort))
+                environment["services__events__http__0"] = $"http://127.0.0.1:{eventsPort}";
             if (member.Database is { } name)
             {
                 var database = await TestInfrastructure.CreateDatabaseAsync($"{member.Name}_{purpose}");

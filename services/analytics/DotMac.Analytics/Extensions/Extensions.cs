@@ -1,5 +1,6 @@
 using DotMac.Analytics.Apis;
 using DotMac.Analytics.Consumers;
+using DotMac.Analytics.Rebuild;
 using DotMac.ServiceDefaults.Auth;
 using DotMac.ServiceDefaults.Data;
 using DotMac.ServiceDefaults.Messaging;
@@ -19,6 +20,10 @@ internal static class Extensions
             x.AddConsumer<MoneyAndNetworkConsumer>();
         });
         builder.AddServiceAuthentication();
+        // The history export streams for as long as it takes.
+        builder.Services.AddHttpClient("events-history", c => c.Timeout = Timeout.InfiniteTimeSpan);
+        builder.Services.AddSingleton<HistoryRebuilds>();
+        builder.Services.AddHostedService(s => s.GetRequiredService<HistoryRebuilds>());
     }
 
     /// <summary>Authentication, then every API of analytics.</summary>
@@ -26,6 +31,7 @@ internal static class Extensions
     {
         app.UseServiceAuthentication();
         app.MapAnalyticsApi();
+        app.MapRebuildApi();
         return app;
     }
 }
