@@ -63,6 +63,11 @@ public partial class BillingTests
 
         var expected = await FiguresAsEqualAsync(tenant, credit);
 
+        // Every address came from the pool of the prefix at pop-1.
+        var sites = await AnalyticsAsync(tenant, $"sites?from={expected.Today:yyyy-MM-dd}&to={expected.Today:yyyy-MM-dd}");
+        Assert.That(sites.GetProperty("points").EnumerateArray().Select(p => (p.GetProperty("site").GetString(), p.GetProperty("active").GetInt64(),
+            p.GetProperty("suspended").GetInt64(), p.GetProperty("mrr").GetDecimal())), Is.EqualTo(new[] { ((string?)"pop-1", expected.Active, expected.Suspended, expected.Mrr) }));
+
         // CSV: the same numbers, with the tenant's currency and zone.
         var csv = await CsvAsync(tenant, $"collections?from={expected.Today.AddDays(-1):yyyy-MM-dd}&to={expected.Today:yyyy-MM-dd}&format=csv");
         Assert.That(csv[0], Is.EqualTo(new[] { "period", "invoices", "invoiced", "collected", "credited", "outstanding", "not_due", "overdue_0_to_30", "overdue_31_to_60",

@@ -7,8 +7,9 @@ namespace DotMac.Contracts.Provisioning;
 [PublishedBy("services")]
 public sealed record AllocateIpCommand(Guid TenantId, Guid OrderId, Guid PoolId);
 
+/// <summary>The order holds <paramref name="Address"/> from the pool, whose prefix is at <paramref name="Site"/> (when the prefix names one).</summary>
 [PublishedBy("networking")]
-public sealed record IpAssigned(Guid TenantId, Guid OrderId, Guid PoolId, Guid AllocationId, string Address, DateTimeOffset OccurredAt) : IIntegrationEvent;
+public sealed record IpAssigned(Guid TenantId, Guid OrderId, Guid PoolId, Guid AllocationId, string Address, DateTimeOffset OccurredAt, string? Site = null) : IIntegrationEvent;
 
 [PublishedBy("networking")]
 public sealed record IpAssignmentFailed(Guid TenantId, Guid OrderId, string Reason, DateTimeOffset OccurredAt) : IIntegrationEvent;

@@ -11,7 +11,7 @@ namespace DotMac.Analytics.Apis;
 /// from analytics' own read models. Permission analytics:read at tenant scope (a customer's token is 403).
 ///   GET /api/v1/summary?date=                            every figure of one day
 ///   GET /api/v1/series/{name}?from=&amp;to=&amp;grain=&amp;format=    one figure over a range (day, week or month periods), JSON or CSV
-/// Series: subscribers, provisioning, revenue, plans, collections, network, downtime.
+/// Series: subscribers, provisioning, revenue, plans, sites, collections, network, downtime.
 /// </summary>
 public static class AnalyticsApi
 {
@@ -39,7 +39,24 @@ public static class AnalyticsApi
     }
 
     /// <summary>A plan's subscribers and MRR at the period's end.</summary>
-    public sealed record PlanPoint(DateOnly Period, Guid? PlanId, long Active, long Suspended, decimal Mrr);
+    public sealed class PlanPoint
+    {
+        public DateOnly Period { get; init; }
+        public Guid? PlanId { get; init; }
+        public long Active { get; init; }
+        public long Suspended { get; init; }
+        public decimal Mrr { get; init; }
+    }
+
+    /// <summary>A site's subscribers and MRR at the period's end (the site of the prefix each address came from; none when the prefix names none).</summary>
+    public sealed class SitePoint
+    {
+        public DateOnly Period { get; init; }
+        public string? Site { get; init; }
+        public long Active { get; init; }
+        public long Suspended { get; init; }
+        public decimal Mrr { get; init; }
+    }
 
     /// <summary>Money in the period, and at its end what is outstanding by ageing (days past due) and the DSO.</summary>
     public sealed class CollectionsPoint
@@ -69,12 +86,19 @@ public static class AnalyticsApi
     }
 
     /// <summary>One device's downtime within a period (devices without any are left out).</summary>
-    public sealed record DowntimePoint(DateOnly Period, Guid DeviceId, string DeviceName, double DowntimeMinutes, long Outages);
+    public sealed class DowntimePoint
+    {
+        public DateOnly Period { get; init; }
+        public Guid DeviceId { get; init; }
+        public string DeviceName { get; init; } = "";
+        public double DowntimeMinutes { get; init; }
+        public long Outages { get; init; }
+    }
 
     public sealed record Series<T>(Guid TenantId, string TimeZone, string? Currency, string Grain, DateOnly From, DateOnly To, IReadOnlyList<T> Points);
 
     public sealed record Summary(Guid TenantId, DateOnly Date, string TimeZone, string? Currency, SubscriberPoint Subscribers,
-        ProvisioningPoint Provisioning, IReadOnlyList<FailureReason> FailureReasons, RevenuePoint Revenue, IReadOnlyList<PlanPoint> Plans,
+        ProvisioningPoint Provisioning, IReadOnlyList<FailureReason> FailureReasons, RevenuePoint Revenue, IReadOnlyList<PlanPoint> Plans, IReadOnlyList<SitePoint> Sites,
         CollectionsPoint Collections, NetworkPoint Network, IReadOnlyList<DowntimePoint> Downtime);
 
     static readonly string[] Grains = ["day", "week", "month"];
@@ -83,21 +107,20 @@ public static class AnalyticsApi
     public static void MapAnalyticsApi(this IEndpointRouteBuilder app)
     {
         app.MapGet("/api/v1/summary", SummaryAsync).WithTags("Analytics").RequirePermission("analytics", "read")
-            .WithSummary("One day's figures: subscribers, orders, MRR and churn, plans, invoicing and collections, the network");
+            .WithSummary("One day's figures: subscribers, orders, MRR and churn, plans and sites, invoicing and collections, the network");
         MapSeries<SubscriberRow, SubscriberPoint>(app, "subscribers", "Subscribers over a range: by state at each period's end, activations and churn within it",
             AnalyticsSql.Subscribers, r => r.ToPoint());
         MapSeries<ProvisioningRow, ProvisioningPoint>(app, "provisioning", "Service orders over a range: submitted, activated, failed, order-to-active p50 and p95",
             AnalyticsSql.Provisioning, r => r.ToPoint());
         MapSeries<RevenuePoint, RevenuePoint>(app, "revenue", "MRR over a range: at each period's start and end, new, expansion, contraction, churned; ARPU; logo and revenue churn",
             AnalyticsSql.Revenue, r => r);
-        MapSeries<PlanRow, PlanPoint>(app, "plans", "Subscribers and MRR per plan at each period's end",
-            AnalyticsSql.Plans, r => new PlanPoint(r.Period, r.PlanId, r.Active, r.Suspended, r.Mrr));
+        MapSeries<PlanPoint, PlanPoint>(app, "plans", "Subscribers and MRR per plan at each period's end", AnalyticsSql.Plans, r => r);
+        MapSeries<SitePoint, SitePoint>(app, "sites", "Subscribers and MRR per site at each period's end", AnalyticsSql.Sites, r => r);
         MapSeries<CollectionsPoint, CollectionsPoint>(app, "collections", "Invoiced, collected and credited per period; outstanding by ageing bucket and DSO at each period's end",
             AnalyticsSql.Collections, r => r);
         MapSeries<NetworkPoint, NetworkPoint>(app, "network", "Devices up and down at each period's end and the minutes of downtime within it",
             AnalyticsSql.Network, r => r);
-        MapSeries<DowntimeRow, DowntimePoint>(app, "downtime", "Minutes of downtime per device per period",
-            AnalyticsSql.Downtime, r => new DowntimePoint(r.Period, r.DeviceId, r.DeviceName, r.DowntimeMinutes, r.Outages));
+        MapSeries<DowntimePoint, DowntimePoint>(app, "downtime", "Minutes of downtime per device per period", AnalyticsSql.Downtime, r => r);
     }
 
     static void MapSeries<TRow, T>(IEndpointRouteBuilder app, string name, string summary, string sql, Func<TRow, T> point) =>
@@ -122,12 +145,12 @@ public static class AnalyticsApi
         var provisioning = (await Query<ProvisioningRow>(AnalyticsSql.Provisioning)).Single().ToPoint();
         var reasons = (await Query<ReasonRow>(AnalyticsSql.FailureReasons)).Select(r => new FailureReason(r.Reason ?? "", r.Orders));
         var revenue = (await Query<RevenuePoint>(AnalyticsSql.Revenue)).Single();
-        var plans = (await Query<PlanRow>(AnalyticsSql.Plans)).Select(r => new PlanPoint(r.Period, r.PlanId, r.Active, r.Suspended, r.Mrr));
+        var plans = await Query<PlanPoint>(AnalyticsSql.Plans);
+        var sites = await Query<SitePoint>(AnalyticsSql.Sites);
         var collections = (await Query<CollectionsPoint>(AnalyticsSql.Collections)).Single();
         var network = (await Query<NetworkPoint>(AnalyticsSql.Network)).Single();
-        var downtime = (await Query<DowntimeRow>(AnalyticsSql.Downtime)).Select(r => new DowntimePoint(r.Period, r.DeviceId, r.DeviceName, r.DowntimeMinutes, r.Outages));
-        return new Summary(tenant, day, settings.TimeZone, settings.Currency, subscribers, provisioning, [.. reasons], revenue, [.. plans], collections, network,
-            [.. downtime]);
+        var downtime = await Query<DowntimePoint>(AnalyticsSql.Downtime);
+        return new Summary(tenant, day, settings.TimeZone, settings.Currency, subscribers, provisioning, [.. reasons], revenue, plans, sites, collections, network, downtime);
     }
 
     static async Task<IResult> SeriesAsync<TRow, T>(Caller caller, NpgsqlDataSource db, HttpContext http, string name, string sql, Func<TRow, T> point,

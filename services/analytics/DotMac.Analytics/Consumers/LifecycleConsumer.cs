@@ -3,6 +3,7 @@ using DotMac.Contracts;
 using DotMac.Contracts.Billing;
 using DotMac.Contracts.Networking;
 using DotMac.Contracts.Platform;
+using DotMac.Contracts.Provisioning;
 using DotMac.Contracts.Services;
 using DotMac.ServiceDefaults.Data;
 using MassTransit;
@@ -10,13 +11,13 @@ using MassTransit;
 namespace DotMac.Analytics.Consumers;
 
 /// <summary>
-/// Services' lifecycle events and platform's tenant settings into the read models. Each event is kept as what happened
+/// Services' lifecycle events, the sites of their addresses and platform's tenant settings into the read models. Each event is kept as what happened
 /// when (its OccurredAt), so a repeat (the same message id) or a late arrival changes no figure wrongly.
 /// </summary>
 public sealed class LifecycleConsumer(DbSession session) : ReadModelConsumer(session),
     IConsumer<ServiceOrderSubmitted>, IConsumer<ServiceActivated>, IConsumer<ProvisioningFailed>, IConsumer<ServicePlanChanged>,
     IConsumer<ServiceSuspended>, IConsumer<ServiceResumed>, IConsumer<ServiceTerminated>,
-    IConsumer<TenantCreated>, IConsumer<TenantBillingSettingsChanged>
+    IConsumer<TenantCreated>, IConsumer<TenantBillingSettingsChanged>, IConsumer<IpAssigned>
 {
     public Task Consume(ConsumeContext<ServiceOrderSubmitted> context) => ApplyAsync(context);
     public Task Consume(ConsumeContext<ServiceActivated> context) => ApplyAsync(context);
@@ -27,6 +28,7 @@ public sealed class LifecycleConsumer(DbSession session) : ReadModelConsumer(ses
     public Task Consume(ConsumeContext<ServiceTerminated> context) => ApplyAsync(context);
     public Task Consume(ConsumeContext<TenantCreated> context) => ApplyAsync(context);
     public Task Consume(ConsumeContext<TenantBillingSettingsChanged> context) => ApplyAsync(context);
+    public Task Consume(ConsumeContext<IpAssigned> context) => ApplyAsync(context);
 }
 
 /// <summary>

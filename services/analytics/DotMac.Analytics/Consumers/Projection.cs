@@ -3,6 +3,7 @@ using DotMac.Contracts;
 using DotMac.Contracts.Billing;
 using DotMac.Contracts.Networking;
 using DotMac.Contracts.Platform;
+using DotMac.Contracts.Provisioning;
 using DotMac.Contracts.Services;
 
 namespace DotMac.Analytics.Consumers;
@@ -20,7 +21,7 @@ public static class Projection
         typeof(ServiceOrderSubmitted), typeof(ServiceActivated), typeof(ProvisioningFailed), typeof(ServicePlanChanged), typeof(ServiceSuspended),
         typeof(ServiceResumed), typeof(ServiceTerminated), typeof(TenantCreated), typeof(TenantBillingSettingsChanged),
         typeof(InvoiceIssued), typeof(InvoiceBalanceChanged), typeof(InvoiceSettled), typeof(PaymentReceived), typeof(CreditNoteIssued),
-        typeof(DeviceDown), typeof(DeviceUp),
+        typeof(DeviceDown), typeof(DeviceUp), typeof(IpAssigned),
     ];
 
     public static (string Sql, object Parameters) Of(Guid messageId, IIntegrationEvent message) => message switch
@@ -41,6 +42,7 @@ public static class Projection
         InvoiceSettled m => (AnalyticsSql.InvoiceChange, new { MessageId = messageId, m.TenantId, m.InvoiceId, AmountDue = 0m, m.Status, m.OccurredAt }),
         PaymentReceived m => (AnalyticsSql.Payment, new { m.PaymentId, m.TenantId, m.CustomerId, m.Amount, m.Currency, m.Method, m.OccurredAt }),
         CreditNoteIssued m => (AnalyticsSql.CreditNote, new { m.CreditNoteId, m.TenantId, m.CustomerId, m.InvoiceId, m.Amount, m.Currency, m.OccurredAt }),
+        IpAssigned m => (AnalyticsSql.OrderSite, new { m.OrderId, m.TenantId, m.Site, m.OccurredAt }),
         DeviceDown m => Device(messageId, m.TenantId, m.DeviceId, m.DeviceName, "down", m.OccurredAt),
         DeviceUp m => Device(messageId, m.TenantId, m.DeviceId, m.DeviceName, "up", m.OccurredAt),
         _ => throw new ArgumentException($"{message.GetType().Name} is no event of analytics' read models.", nameof(message)),

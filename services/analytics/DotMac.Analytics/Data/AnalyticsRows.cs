@@ -39,21 +39,3 @@ internal sealed class TenantSettingsRow
     public string TimeZone { get; init; } = "UTC";
     public string? Currency { get; init; }
 }
-
-internal sealed class PlanRow
-{
-    public DateOnly Period { get; init; }
-    public Guid? PlanId { get; init; }
-    public long Active { get; init; }
-    public long Suspended { get; init; }
-    public decimal Mrr { get; init; }
-}
-
-internal sealed class DowntimeRow
-{
-    public DateOnly Period { get; init; }
-    public Guid DeviceId { get; init; }
-    public string DeviceName { get; init; } = "";
-    public double DowntimeMinutes { get; init; }
-    public long Outages { get; init; }
-}

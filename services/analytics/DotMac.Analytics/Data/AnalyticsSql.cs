@@ -42,6 +42,11 @@ static class AnalyticsSql
         on conflict (credit_note_id) do nothing
         """;
 
+    public const string OrderSite = """
+        insert into order_sites (order_id, tenant_id, site, occurred_at) values (@OrderId, @TenantId, @Site, @OccurredAt)
+        on conflict (order_id) do nothing
+        """;
+
     public const string DeviceTransition = """
         insert into device_transitions (message_id, tenant_id, device_id, device_name, kind, occurred_at)
         values (@MessageId, @TenantId, @DeviceId, @DeviceName, @Kind, @OccurredAt)
@@ -183,6 +188,18 @@ static class AnalyticsSql
         join lateral service_states_at(@TenantId, periods.end_at) as s on s.state <> 'terminated'
         group by periods.period, s.plan_id
         order by periods.period, count(*) desc, s.plan_id
+        """;
+
+    /// <summary>Subscribers and MRR per site (of the prefix each service's address came from) at each period's end.</summary>
+    public const string Sites = Periods + """
+        select periods.period, site.site, count(*) filter (where s.state = 'active') as active,
+               count(*) filter (where s.state = 'suspended') as suspended,
+               round(coalesce(sum(s.monthly_price) filter (where zone.currency is null or s.currency = zone.currency), 0), 2) as mrr
+        from periods cross join zone
+        join lateral service_states_at(@TenantId, periods.end_at) as s on s.state <> 'terminated'
+        left join order_sites as site on site.tenant_id = @TenantId and site.order_id = s.order_id
+        group by periods.period, site.site
+        order by periods.period, count(*) desc, site.site
         """;
 
     /// <summary>

@@ -28,7 +28,7 @@ public sealed class HistoryRebuilds(NpgsqlDataSource db, IHttpClientFactory http
     static readonly (string Table, string Key)[] Tables =
     [
         ("tenants", "tenant_id"), ("service_transitions", "message_id"), ("invoices", "invoice_id"), ("invoice_changes", "message_id"),
-        ("payments", "payment_id"), ("credit_notes", "credit_note_id"), ("device_transitions", "message_id"),
+        ("payments", "payment_id"), ("credit_notes", "credit_note_id"), ("device_transitions", "message_id"), ("order_sites", "order_id"),
     ];
 
     static readonly Dictionary<string, Type> Contracts = Projection.Events.ToDictionary(t => t.FullName!, StringComparer.Ordinal);

@@ -27,7 +27,8 @@ internal sealed class ProvisioningConsumer(DbSession session, IpamStore ipam, Su
         {
             var (row, _) = await session.AttemptAsync(() => ipam.AllocateAsync(m.TenantId, m.PoolId, Reference(m.OrderId), "service order", context.CancellationToken),
                 context.CancellationToken);
-            await context.Publish(new IpAssigned(m.TenantId, m.OrderId, m.PoolId, row.Id, AllocationResponse.From(row).Address, clock.GetUtcNow()));
+            var site = (await ipam.GetPoolAsync(m.TenantId, m.PoolId, context.CancellationToken))?.Site;
+            await context.Publish(new IpAssigned(m.TenantId, m.OrderId, m.PoolId, row.Id, AllocationResponse.From(row).Address, clock.GetUtcNow(), site));
         }
         catch (DomainException refused)
         {
