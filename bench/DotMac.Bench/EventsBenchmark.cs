@@ -115,7 +115,8 @@ public static class EventsBenchmark
         return clock.Elapsed.TotalSeconds;
     }
 
-    static WebApplication BuildProducer(string messaging, string database)
+    /// <summary>A service of its own (as networking) that publishes through its PostgreSQL outbox onto the fleet's broker.</summary>
+    internal static WebApplication BuildProducer(string messaging, string database)
     {
         var builder = WebApplication.CreateBuilder();
         builder.Logging.SetMinimumLevel(LogLevel.Warning);

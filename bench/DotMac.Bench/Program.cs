@@ -12,6 +12,7 @@ var benchmarks = new Dictionary<string, Func<string[], Task<BenchResult>>>(Strin
     ["provisioning"] = ProvisioningBenchmark.RunAsync,
     ["billing"] = BillingBenchmark.RunAsync,
     ["events"] = EventsBenchmark.RunAsync,
+    ["analytics"] = AnalyticsBenchmark.RunAsync,
 };
 
 if (args is ["snmp-simulator", var devices, var interfaces])

@@ -1,6 +1,6 @@
 namespace DotMac.Analytics.Data;
 
-static class AnalyticsSql
+public static class AnalyticsSql
 {
     /// <summary>A tenant's zone and currency; an older settings version never overwrites a newer one.</summary>
     public const string UpsertTenant = """
@@ -15,19 +15,23 @@ static class AnalyticsSql
             price, currency, billing_period, monthly_price)
         values (@MessageId, @TenantId, @ServiceId, @OrderId, @CustomerId, @PlanId, @Kind, @OccurredAt, @Detail,
             @Price, @Currency, @BillingPeriod, @MonthlyPrice)
-        on conflict (message_id) do nothing
+        on conflict (message_id) do nothing;
+        select refresh_service_intervals(@TenantId, @ServiceId);
         """;
 
     public const string Invoice = """
-        insert into invoices (invoice_id, tenant_id, customer_id, number, total, amount_due, currency, issued_at, due_at)
-        values (@InvoiceId, @TenantId, @CustomerId, @Number, @Total, @AmountDue, @Currency, @OccurredAt, @DueAt)
+        insert into invoices (invoice_id, tenant_id, customer_id, number, total, amount_due, currency, issued_at, due_at, settled_at)
+        values (@InvoiceId, @TenantId, @CustomerId, @Number, @Total, @AmountDue, @Currency, @OccurredAt, @DueAt,
+            (select min(c.occurred_at) from invoice_changes c where c.tenant_id = @TenantId and c.invoice_id = @InvoiceId and c.amount_due = 0))
         on conflict (invoice_id) do nothing
         """;
 
     public const string InvoiceChange = """
         insert into invoice_changes (message_id, tenant_id, invoice_id, amount_due, status, occurred_at)
         values (@MessageId, @TenantId, @InvoiceId, @AmountDue, @Status, @OccurredAt)
-        on conflict (message_id) do nothing
+        on conflict (message_id) do nothing;
+        update invoices set settled_at = @OccurredAt
+        where @AmountDue = 0 and tenant_id = @TenantId and invoice_id = @InvoiceId and (settled_at is null or settled_at > @OccurredAt);
         """;
 
     public const string Payment = """
@@ -132,24 +136,29 @@ static class AnalyticsSql
     /// currency); logo churn = their terminations / their number at the start.
     /// </summary>
     public const string Revenue = Periods + """
-        , priced as (
-            select t.service_id, t.kind, t.occurred_at, t.monthly_price,
-                   lag(t.monthly_price) over (partition by t.service_id order by t.occurred_at, t.message_id) as previous_price
-            from service_transitions t, zone
+        , moves as (
+            -- The priced events of the range (activations and plan changes) with the price each service had just before.
+            select t.kind, t.occurred_at, t.monthly_price, previous.monthly_price as previous_price
+            from service_transitions t cross join zone
+            left join lateral (
+                select p.monthly_price from service_transitions p
+                where p.tenant_id = @TenantId and p.service_id = t.service_id and p.kind in ('activated', 'plan_changed') and p.occurred_at < t.occurred_at
+                order by p.occurred_at desc limit 1
+            ) as previous on t.kind = 'plan_changed'
             where t.tenant_id = @TenantId and t.kind in ('activated', 'plan_changed') and t.monthly_price is not null
               and (zone.currency is null or t.currency = zone.currency)
-              and t.occurred_at < (select max(end_at) from periods)
+              and t.occurred_at >= (select min(start_at) from periods) and t.occurred_at < (select max(end_at) from periods)
         )
         select periods.period,
                opening.subscribers as subscribers_at_start, round(opening.mrr, 2) as mrr_at_start,
                closing.subscribers, round(closing.mrr, 2) as mrr,
                case when closing.subscribers > 0 then round(closing.mrr / closing.subscribers, 2) end as arpu,
-               round(moves.new_mrr, 2) as new_mrr, round(moves.expansion_mrr, 2) as expansion_mrr,
-               round(moves.contraction_mrr, 2) as contraction_mrr, round(churn.churned_mrr, 2) as churned_mrr,
+               round(moved.new_mrr, 2) as new_mrr, round(moved.expansion_mrr, 2) as expansion_mrr,
+               round(moved.contraction_mrr, 2) as contraction_mrr, round(churn.churned_mrr, 2) as churned_mrr,
                churn.churned as churned_subscribers,
                case when opening.subscribers > 0 then churn.churned::double precision / opening.subscribers end as logo_churn,
                case when opening.mrr > 0 then (churn.churned_mrr / opening.mrr)::double precision end as revenue_churn,
-               case when opening.mrr > 0 then ((churn.churned_mrr + moves.contraction_mrr - moves.expansion_mrr) / opening.mrr)::double precision end as net_revenue_churn
+               case when opening.mrr > 0 then ((churn.churned_mrr + moved.contraction_mrr - moved.expansion_mrr) / opening.mrr)::double precision end as net_revenue_churn
         from periods cross join zone
         left join lateral (
             select count(*) as subscribers, coalesce(sum(s.monthly_price), 0) as mrr
@@ -162,16 +171,18 @@ static class AnalyticsSql
             where s.state <> 'terminated' and s.monthly_price is not null and (zone.currency is null or s.currency = zone.currency)
         ) as closing on true
         left join lateral (
-            select coalesce(sum(p.monthly_price) filter (where p.kind = 'activated'), 0) as new_mrr,
-                   coalesce(sum(greatest(p.monthly_price - p.previous_price, 0)) filter (where p.kind = 'plan_changed'), 0) as expansion_mrr,
-                   coalesce(sum(greatest(p.previous_price - p.monthly_price, 0)) filter (where p.kind = 'plan_changed'), 0) as contraction_mrr
-            from priced as p where p.occurred_at >= periods.start_at and p.occurred_at < periods.end_at
-        ) as moves on true
+            select coalesce(sum(m.monthly_price) filter (where m.kind = 'activated'), 0) as new_mrr,
+                   coalesce(sum(greatest(m.monthly_price - m.previous_price, 0)) filter (where m.kind = 'plan_changed'), 0) as expansion_mrr,
+                   coalesce(sum(greatest(m.previous_price - m.monthly_price, 0)) filter (where m.kind = 'plan_changed'), 0) as contraction_mrr
+            from moves as m where m.occurred_at >= periods.start_at and m.occurred_at < periods.end_at
+        ) as moved on true
         left join lateral (
             select count(price.monthly_price) as churned, coalesce(sum(price.monthly_price), 0) as churned_mrr
             from service_transitions t
             left join lateral (
-                select p.monthly_price from priced p where p.service_id = t.service_id and p.occurred_at <= t.occurred_at
+                select p.monthly_price from service_transitions p
+                where p.tenant_id = @TenantId and p.service_id = t.service_id and p.kind in ('activated', 'plan_changed') and p.occurred_at <= t.occurred_at
+                  and p.monthly_price is not null and (zone.currency is null or p.currency = zone.currency)
                 order by p.occurred_at desc limit 1
             ) as price on true
             where t.tenant_id = @TenantId and t.kind = 'terminated' and t.occurred_at >= periods.start_at and t.occurred_at < periods.end_at
@@ -244,7 +255,8 @@ static class AnalyticsSql
                            select min(c.amount_due) from invoice_changes c
                            where c.tenant_id = i.tenant_id and c.invoice_id = i.invoice_id and c.occurred_at < periods.end_at), i.amount_due)) as balance
                 from invoices i
-                where i.tenant_id = @TenantId and (zone.currency is null or i.currency = zone.currency) and i.issued_at < periods.end_at
+                where i.tenant_id = @TenantId and coalesce(i.settled_at, 'infinity'::timestamptz) >= periods.end_at
+                  and (zone.currency is null or i.currency = zone.currency) and i.issued_at < periods.end_at
             ) as b
             where b.balance > 0
         ) as balances on true

@@ -24,11 +24,15 @@ namespace DotMac.Analytics.Rebuild;
 public sealed class HistoryRebuilds(NpgsqlDataSource db, IHttpClientFactory http, IConfiguration configuration, IHostApplicationLifetime lifetime,
     MigrationState migrations, ILogger<HistoryRebuilds> logger) : BackgroundService
 {
-    /// <summary>Each read-model table and its key.</summary>
-    static readonly (string Table, string Key)[] Tables =
+    /// <summary>
+    /// Each read-model table of facts and its key, in the order the swap locks them: the order the live statements
+    /// write them in (a change before its invoice, a transition before its service's intervals), so no deadlock.
+    /// </summary>
+    static readonly (string Table, string? Key)[] Tables =
     [
-        ("tenants", "tenant_id"), ("service_transitions", "message_id"), ("invoices", "invoice_id"), ("invoice_changes", "message_id"),
-        ("payments", "payment_id"), ("credit_notes", "credit_note_id"), ("device_transitions", "message_id"), ("order_sites", "order_id"),
+        ("tenants", "tenant_id"), ("service_transitions", "message_id"), ("service_intervals", null), ("invoice_changes", "message_id"),
+        ("invoices", "invoice_id"), ("payments", "payment_id"), ("credit_notes", "credit_note_id"), ("device_transitions", "message_id"),
+        ("order_sites", "order_id"),
     ];
 
     static readonly Dictionary<string, Type> Contracts = Projection.Events.ToDictionary(t => t.FullName!, StringComparer.Ordinal);
@@ -170,24 +174,47 @@ public sealed class HistoryRebuilds(NpgsqlDataSource db, IHttpClientFactory http
     {
         await using var connection = await db.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        Task<int> Execute(string sql) => connection.ExecuteAsync(new CommandDefinition(sql, new { TenantId = tenant }, transaction, cancellationToken: cancellationToken));
+        // Writers wait (the consumers' statements), readers do not.
+        foreach (var (table, _) in Tables)
+            await Execute($"lock table public.{table} in share row exclusive mode");
+        // The copy's derived rows (intervals, settled times) are recomputed by its own functions for what comes from live.
+        await Execute($"set local search_path = {schema}, public");
         long fromLive = 0;
-        foreach (var (table, key) in Tables)
+        foreach (var (table, key) in Tables.Where(t => t.Key is not null))
         {
-            // Writers wait (the consumers' inserts), readers do not; always in this order, so two swaps cannot deadlock.
-            await connection.ExecuteAsync(new CommandDefinition($"lock table public.{table} in share row exclusive mode", transaction: transaction,
-                cancellationToken: cancellationToken));
-            fromLive += await connection.ExecuteAsync(new CommandDefinition($"""
+            var merged = $"""
                 insert into {schema}.{table} select * from public.{table} as live
                 where live.tenant_id = @TenantId and not exists (select 1 from {schema}.{table} as copy where copy.{key} = live.{key})
-                """, new { TenantId = tenant }, transaction, cancellationToken: cancellationToken));
-            await connection.ExecuteAsync(new CommandDefinition($"delete from public.{table} where tenant_id = @TenantId", new { TenantId = tenant }, transaction,
-                cancellationToken: cancellationToken));
-            await connection.ExecuteAsync(new CommandDefinition($"insert into public.{table} select * from {schema}.{table} where tenant_id = @TenantId",
-                new { TenantId = tenant }, transaction, cancellationToken: cancellationToken));
+                """;
+            var ids = (await connection.QueryAsync<Guid>(new CommandDefinition($"{merged} returning {Owner(table, key!)}", new { TenantId = tenant }, transaction,
+                cancellationToken: cancellationToken))).ToList();
+            fromLive += ids.Count;
+            if (ids.Count == 0)
+                continue;
+            // What those rows derive, in the copy: the services' intervals, the invoices' settled times.
+            if (table == "service_transitions")
+                await connection.ExecuteAsync(new CommandDefinition(
+                    "select refresh_service_intervals(@TenantId, id) from (select distinct unnest(@Ids) as id) as touched",
+                    new { TenantId = tenant, Ids = ids.ToArray() }, transaction, cancellationToken: cancellationToken));
+            else if (table == "invoice_changes")
+                await connection.ExecuteAsync(new CommandDefinition($"""
+                    update {schema}.invoices i set settled_at = (
+                        select min(c.occurred_at) from {schema}.invoice_changes c where c.tenant_id = i.tenant_id and c.invoice_id = i.invoice_id and c.amount_due = 0)
+                    where i.tenant_id = @TenantId and i.invoice_id = any(@Ids)
+                    """, new { TenantId = tenant, Ids = ids.ToArray() }, transaction, cancellationToken: cancellationToken));
+        }
+        foreach (var (table, _) in Tables)
+        {
+            await Execute($"delete from public.{table} where tenant_id = @TenantId");
+            await Execute($"insert into public.{table} select * from {schema}.{table} where tenant_id = @TenantId");
         }
         await transaction.CommitAsync(cancellationToken);
         return fromLive;
     }
+
+    /// <summary>What a merged row belongs to: its service, its invoice, or its own key.</summary>
+    static string Owner(string table, string key) => table switch { "service_transitions" => "service_id", "invoice_changes" => "invoice_id", _ => key };
 
     async Task FinishAsync(Guid id, string status, string? error, long? read, long? applied, long? fromLive)
     {
