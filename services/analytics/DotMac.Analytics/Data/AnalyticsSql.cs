@@ -251,10 +251,12 @@ public static class AnalyticsSql
                    count(*) filter (where b.due_at < periods.end_at) as overdue_invoices
             from (
                 select i.due_at, floor(extract(epoch from periods.end_at - i.due_at) / 86400) as days,
-                       least(i.amount_due, coalesce((
-                           select min(c.amount_due) from invoice_changes c
-                           where c.tenant_id = i.tenant_id and c.invoice_id = i.invoice_id and c.occurred_at < periods.end_at), i.amount_due)) as balance
+                       least(i.amount_due, coalesce(low.amount_due, i.amount_due)) as balance
                 from invoices i
+                left join lateral (
+                    select min(c.amount_due) as amount_due from invoice_changes c
+                    where c.tenant_id = i.tenant_id and c.invoice_id = i.invoice_id and c.occurred_at < periods.end_at
+                ) as low on true
                 where i.tenant_id = @TenantId and coalesce(i.settled_at, 'infinity'::timestamptz) >= periods.end_at
                   and (zone.currency is null or i.currency = zone.currency) and i.issued_at < periods.end_at
             ) as b
