@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Globalization;
 using Dapper;
 using DotMac.Analytics.Data;
-using DotMac.Contracts.Networking;
 using DotMac.Services.Tests;
 using DotMac.Testing;
 using MassTransit;
@@ -106,22 +105,8 @@ public static class AnalyticsBenchmark
             });
     }
 
-    /// <summary>Publishes through the producer's outbox and waits until analytics holds all; seconds from the first commit.</summary>
-    static async Task<double> ApplyAsync(ProvisioningFleet fleet, WebApplication producer, Guid tenant, int count)
-    {
-        var at = DateTimeOffset.UtcNow;
-        var clock = Stopwatch.StartNew();
-        await BusBenchmark.PublishThroughOutboxAsync(producer.Services, count, BusBenchmark.EventsPerTransaction, BusBenchmark.Producers,
-            i => new DeviceDown(tenant, Guid.NewGuid(), $"olt-{i}", "192.0.2.1", "bench", at.AddTicks(i)));
-        long applied;
-        while ((applied = await fleet.ScalarAsync<long>("analytics", "select count(*) from device_transitions where tenant_id = @tenant", new { tenant })) < count)
-        {
-            if (clock.Elapsed > TimeSpan.FromMinutes(10))
-                throw new TimeoutException($"{applied} of {count} events applied in 10 minutes");
-            await Task.Delay(50);
-        }
-        return clock.Elapsed.TotalSeconds;
-    }
+    static Task<double> ApplyAsync(ProvisioningFleet fleet, WebApplication producer, Guid tenant, int count) =>
+        EventsBenchmark.DeviceDownsAsync(fleet, producer, tenant, count, "analytics", "select count(*) from device_transitions where tenant_id = @tenant");
 
     static async Task<(double P50, double P95)> TimeAsync(Func<Task> call)
     {

@@ -97,7 +97,14 @@ public static class EventsBenchmark
     }
 
     /// <summary>Publishes through the producer's outbox and waits until the history holds all; seconds from the first commit.</summary>
-    static async Task<double> RecordAsync(ProvisioningFleet fleet, WebApplication producer, Guid tenant, int count)
+    static Task<double> RecordAsync(ProvisioningFleet fleet, WebApplication producer, Guid tenant, int count) =>
+        DeviceDownsAsync(fleet, producer, tenant, count, "events", "select count(*) from event_history where tenant_id = @tenant");
+
+    /// <summary>
+    /// <paramref name="count"/> DeviceDown of <paramref name="tenant"/> published through the producer's outbox; waits until
+    /// <paramref name="counted"/> (in <paramref name="service"/>'s database) counts them all. Seconds from the first commit.
+    /// </summary>
+    internal static async Task<double> DeviceDownsAsync(ProvisioningFleet fleet, WebApplication producer, Guid tenant, int count, string service, string counted)
     {
         var at = DateTimeOffset.UtcNow;
         var clock = Stopwatch.StartNew();
@@ -105,13 +112,13 @@ public static class EventsBenchmark
             i => new DeviceDown(tenant, Guid.NewGuid(), $"olt-{i}", "192.0.2.1", "bench", at.AddTicks(i)));
         Console.WriteLine($"    {count} committed in {clock.Elapsed.TotalSeconds:0.00} s");
         long recorded;
-        while ((recorded = await fleet.ScalarAsync<long>("events", "select count(*) from event_history where tenant_id = @tenant", new { tenant })) < count)
+        while ((recorded = await fleet.ScalarAsync<long>(service, counted, new { tenant })) < count)
         {
             if (clock.Elapsed > TimeSpan.FromMinutes(10))
-                throw new TimeoutException($"{recorded} of {count} events recorded in 10 minutes");
+                throw new TimeoutException($"{recorded} of {count} events reached {service} in 10 minutes");
             await Task.Delay(50);
         }
-        Console.WriteLine($"    all recorded after {clock.Elapsed.TotalSeconds:0.00} s");
+        Console.WriteLine($"    all in {service} after {clock.Elapsed.TotalSeconds:0.00} s");
         return clock.Elapsed.TotalSeconds;
     }
 

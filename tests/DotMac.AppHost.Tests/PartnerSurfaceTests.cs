@@ -285,7 +285,7 @@ public sealed partial class The_partner_surface
     [
         "/api/v1/events/history/types", "/api/v1/identity/keys", "/api/v1/identity/clients", "/api/v1/identity/roles",
         "/api/v1/networking/interfaces/top", "/api/v1/networking/devices/{id}/interfaces", "/api/v1/ops/dead-letters/queues",
-        "/api/v1/services/plans/{id}/versions",
+        "/api/v1/services/plans/{id}/versions", "/api/v1/analytics/rebuilds",
     ];
 
     [Test]

@@ -63,6 +63,17 @@ public partial class BillingTests
 
         var expected = await FiguresAsEqualAsync(tenant, credit);
 
+        // The day's summary says the same; provisioning counts the services' own orders.
+        var summary = await _fleet.CallAsync<JsonElement>("analytics", HttpMethod.Get, $"/api/v1/summary?date={expected.Today:yyyy-MM-dd}", tenant);
+        Assert.That((summary.GetProperty("revenue").GetProperty("mrr").GetDecimal(), summary.GetProperty("collections").GetProperty("outstanding").GetDecimal(),
+            summary.GetProperty("subscribers").GetProperty("active").GetInt64(), summary.GetProperty("timeZone").GetString(), summary.GetProperty("currency").GetString()),
+            Is.EqualTo((expected.Mrr, expected.Outstanding, expected.Active, "America/Chicago", "USD")));
+        var orders = (await _fleet.CallAsync<JsonElement>("services", HttpMethod.Get, "/api/v1/service-orders?limit=1", tenant)).GetProperty("total").GetInt64();
+        var provisioning = await AnalyticsAsync(tenant, $"provisioning?from={expected.Today.AddDays(-1):yyyy-MM-dd}&to={expected.Today:yyyy-MM-dd}");
+        Assert.That((Sum(provisioning, "submitted"), Sum(provisioning, "activated"), Sum(provisioning, "failed")), Is.EqualTo((orders, orders, 0L)));
+        Assert.That(provisioning.GetProperty("points").EnumerateArray().Any(p => p.GetProperty("leadTimeP50Seconds").ValueKind == JsonValueKind.Number
+            && p.GetProperty("leadTimeP50Seconds").GetDouble() > 0), Is.True, "orders took time to go live");
+
         // Every address came from the pool of the prefix at pop-1.
         var sites = await AnalyticsAsync(tenant, $"sites?from={expected.Today:yyyy-MM-dd}&to={expected.Today:yyyy-MM-dd}");
         Assert.That(sites.GetProperty("points").EnumerateArray().Select(p => (p.GetProperty("site").GetString(), p.GetProperty("active").GetInt64(),
