@@ -24,6 +24,9 @@ public static class SpecTools
         return JsonDocument.Parse(result.Output).RootElement.Clone();
     }
 
+    /// <summary>Debian's Chromium for the Playwright tests, installed when missing.</summary>
+    public static Task EnsureChromiumAsync() => InstallAsync(browser: true);
+
     static async Task InstallAsync(bool browser)
     {
         await Gate.WaitAsync();

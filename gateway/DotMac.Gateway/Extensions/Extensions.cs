@@ -1,5 +1,6 @@
 using DotMac.Gateway.Docs;
 using DotMac.Gateway.Health;
+using DotMac.Gateway.Portals;
 using DotMac.Gateway.Routing;
 using DotMac.Gateway.Security;
 using DotMac.ServiceDefaults.Auth;
@@ -27,6 +28,7 @@ internal static class Extensions
         builder.Services.AddGatewayRateLimiting(options.RateLimits);
         builder.Services.AddRequestTimeouts();
         builder.Services.AddApiDocs();
+        builder.Services.AddPortals();
         builder.Services.AddCors(o => o.AddPolicy(GatewayPolicies.Portals, policy => policy
             .WithOrigins(options.CorsOrigins)
             .WithMethods("GET", "POST", "PUT", "PATCH", "DELETE")
@@ -42,11 +44,12 @@ internal static class Extensions
                 failureStatus: null, tags: [HealthExtensions.ReadyTag], timeout: UpstreamHealthProbe.Timeout + TimeSpan.FromSeconds(1)));
     }
 
-    /// <summary>The front door, in order: the docs page, CORS, body size, who is calling, which tenant, how often, may they, how long; then the proxy.</summary>
+    /// <summary>The front door, in order: the docs page, the portals' static files, CORS, body size, who is calling, which tenant, how often, may they, how long; then the proxy.</summary>
     public static WebApplication MapGateway(this WebApplication app)
     {
         var options = app.Services.GetRequiredService<GatewayOptions>();
         app.UseApiDocs();
+        app.UsePortals();
         app.UseRouting();
         app.UseCors();
         app.UseMiddleware<BodySizeLimit>(options.MaxRequestBodyBytes);

@@ -18,6 +18,9 @@ public sealed class GatewayOptions
 
     /// <summary>Session affinity per service ("Cookie", "ArrCookie"; "HashCookie" is rewritten, see AffinityGuard).</summary>
     public Dictionary<string, string> SessionAffinity { get; set; } = new(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>Where the portals' static build is; by default the "portals" folder beside the gateway.</summary>
+    public string? PortalsRoot { get; set; }
 }
 
 public sealed class RateLimitOptions

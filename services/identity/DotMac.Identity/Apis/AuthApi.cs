@@ -23,10 +23,11 @@ namespace DotMac.Identity.Apis;
 /// </summary>
 public static class AuthApi
 {
-    public sealed record StaffLogin(string Email, string Password, Guid? TenantId = null);
+    /// <summary>A tenant's staff name their tenant by id or by its slug (what the console's login asks for); platform staff name none.</summary>
+    public sealed record StaffLogin(string Email, string Password, Guid? TenantId = null, string? Tenant = null);
     public sealed record PortalLogin(string PortalId, string Password);
     public sealed record Refresh(string RefreshToken);
-    public sealed record StaffPasswordChange(string Email, string CurrentPassword, string NewPassword, Guid? TenantId = null);
+    public sealed record StaffPasswordChange(string Email, string CurrentPassword, string NewPassword, Guid? TenantId = null, string? Tenant = null);
     public sealed record PortalPasswordChange(string PortalId, string CurrentPassword, string NewPassword);
 
     public static RouteGroupBuilder MapAuthApi(this IEndpointRouteBuilder app)
@@ -45,7 +46,7 @@ public static class AuthApi
 
     static async Task<Ok<TokenResponse>> LoginStaff(StaffLogin body, NpgsqlDataSource db, PasswordCheck passwords, TokenService tokens, CancellationToken cancellationToken)
     {
-        var row = await FindAsync(db, CredentialsSql.StaffByEmail, new { body.Email, body.TenantId }, cancellationToken);
+        var row = await FindAsync(db, CredentialsSql.StaffByEmail, new { body.Email, body.TenantId, Tenant = string.IsNullOrWhiteSpace(body.Tenant) ? null : body.Tenant.Trim() }, cancellationToken);
         row = await passwords.VerifyAsync(CredentialKind.Staff, row, body.Password, cancellationToken);
         passwords.EnsureNoChangeDue(row);
         return TypedResults.Ok(await tokens.ForStaffAsync(row.Id, row.TenantId, null, cancellationToken));
@@ -68,7 +69,7 @@ public static class AuthApi
     static async Task<NoContent> ChangeStaffPassword(StaffPasswordChange body, NpgsqlDataSource db, PasswordCheck passwords,
         Tokens.RefreshTokens refresh, TimeProvider time, CancellationToken cancellationToken)
     {
-        var row = await FindAsync(db, CredentialsSql.StaffByEmail, new { body.Email, body.TenantId }, cancellationToken);
+        var row = await FindAsync(db, CredentialsSql.StaffByEmail, new { body.Email, body.TenantId, Tenant = string.IsNullOrWhiteSpace(body.Tenant) ? null : body.Tenant.Trim() }, cancellationToken);
         row = await passwords.VerifyAsync(CredentialKind.Staff, row, body.CurrentPassword, cancellationToken);
         PasswordPolicy.Validate("newPassword", body.NewPassword, body.Email);
         await SetPasswordAsync(db, CredentialKind.Staff, row, body.CurrentPassword, body.NewPassword, time, cancellationToken);

@@ -37,26 +37,32 @@ public static class CustomersApi
     public static void MapCustomersApi(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api/v1/customers").WithTags("customers");
-        group.MapGet("/", List).WithSummary("List customers").RequirePermission("customers", "read");
+        group.MapGet("/", List).WithSummary("List customers; q searches name and email (contains, any case) and the exact Portal ID").RequirePermission("customers", "read");
         group.MapPost("/", Create).WithSummary("Create a customer, with a portal account if asked (its initial password is shown once)").RequirePermission("customers", "write")
             .WithRequestExample(new CreateCustomer("residential", "Jane Doe", "jane.doe@example.com", new Address("12 Harbour Road", "Hamburg", "20457", "DE"), true, "+49 40 1234567"));
         group.MapGet("/me", Me).WithSummary("The calling customer's own record").RequirePermission("customers", "read");
         group.MapGet("/{id:guid}", Get).WithSummary("One customer").RequirePermission("customers", "read");
     }
 
-    static async Task<Ok<CustomerPage>> List(Caller caller, NpgsqlDataSource db, int? limit, string? after, CancellationToken cancellationToken)
+    static async Task<Ok<CustomerPage>> List(Caller caller, NpgsqlDataSource db, int? limit, string? after, CancellationToken cancellationToken, string? q = null)
     {
         var page = Paging.Parse(limit, after);
+        q = string.IsNullOrWhiteSpace(q) ? null : q.Trim();
+        if (q is { Length: > 200 })
+            throw new ValidationFailedException("q", "At most 200 characters.");
         var own = caller.ScopeFor("customers", "read") == PermissionScope.Own;
         await using var connection = await db.OpenConnectionAsync(cancellationToken);
         var rows = (await connection.QueryAsync<CustomerRow>(new CommandDefinition(CustomersSql.Page, new
         {
             caller.TenantId, OwnOnly = own, Caller = caller.UserId, CallerCustomer = caller.CustomerId ?? Guid.Empty,
             page.AfterCreatedAt, page.AfterId, Limit = page.Limit + 1,
+            Search = q is null ? null : "%" + EscapeLike(q) + "%", Exact = q is null ? null : PortalIds.Normalize(q),
         }, cancellationToken: cancellationToken))).ToList();
         var items = rows.Take(page.Limit).Select(ToCustomer).ToList();
         return TypedResults.Ok(new CustomerPage(items, rows.Count > page.Limit ? Paging.Cursor(rows[page.Limit - 1].CreatedAt, rows[page.Limit - 1].Id) : null));
     }
+
+    static string EscapeLike(string text) => text.Replace(@"\", @"\\").Replace("%", @"\%").Replace("_", @"\_");
 
     static async Task<Created<CustomerCreated>> Create(CreateCustomer body, Caller caller, DbSession session, IPublishEndpoint publish, IdentityEvents events,
         CancellationToken cancellationToken)

@@ -7,7 +7,9 @@ static class CredentialsSql
         select id, tenant_id as tenantid, password_hash as passwordhash, status, must_change_password as mustchangepassword,
                password_changed_at as passwordchangedat, failed_attempts as failedattempts, locked_until as lockeduntil
         from users
-        where lower(email) = lower(@Email) and tenant_id is not distinct from @TenantId
+        where lower(email) = lower(@Email)
+          and case when @Tenant::text is null then tenant_id is not distinct from @TenantId::uuid
+                   else tenant_id = (select t.id from tenants t where t.slug = lower(@Tenant::text)) end
         """;
 
     public const string StaffById = """

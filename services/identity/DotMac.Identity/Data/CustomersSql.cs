@@ -33,6 +33,7 @@ static class CustomersSql
         from customers c left join portal_accounts p on p.customer_id = c.id
         where c.tenant_id = @TenantId
           and (@OwnOnly = false or c.created_by = @Caller or c.id = @CallerCustomer)
+          and (@Search::text is null or c.name ilike @Search or c.email ilike @Search or p.portal_id = @Exact::text)
           and (c.created_at, c.id) > (@AfterCreatedAt, @AfterId)
         order by c.created_at, c.id
         limit @Limit
