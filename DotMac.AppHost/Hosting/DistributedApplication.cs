@@ -175,6 +175,13 @@ public sealed class DistributedApplication
             ConsoleLog.Write("apphost", $"  {s.Name,-12} {s.State,-9} {s.Url}");
         }
         ConsoleLog.Write("apphost", $"  {"dashboard",-12} {"Running",-9} http://localhost:{dashboardPort}");
+        if (Resources.FirstOrDefault(r => r is ProjectResource { External: true })?.Status.Snapshot().Url is { } gateway)
+        {
+            var root = gateway.TrimEnd('/');
+            ConsoleLog.Write("apphost", $"  {"console",-12} {"",-9} {root}/console   (staff: log in with your organisation, e-mail and password)");
+            ConsoleLog.Write("apphost", $"  {"portal",-12} {"",-9} {root}/portal    (customers: Portal ID and password)");
+            ConsoleLog.Write("apphost", $"  {"docs",-12} {"",-9} {root}/docs");
+        }
         ConsoleLog.Write("apphost", "Press Ctrl+C to stop the fleet.");
     }
 

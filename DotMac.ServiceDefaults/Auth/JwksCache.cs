@@ -50,7 +50,9 @@ public sealed class JwksCache(IJwksSource source, IOptions<AuthOptions> options,
             using var activity = DotMacTelemetry.Source.StartActivity("jwks refresh", ActivityKind.Client);
             try
             {
-                var set = await source.FetchAsync(cancellationToken);
+                // Not the caller's token: a browser that navigates away mid-request must not cancel the fetch and
+                // leave every other request 401 until the throttle lets the next one try (the client has its timeout).
+                var set = await source.FetchAsync(CancellationToken.None);
                 var keys = set.GetSigningKeys();
                 _snapshot = new Snapshot(keys.ToList(), now);
                 _lastFailed = false;

@@ -106,7 +106,7 @@ export function InvoiceDetail() {
         <Section title="Summary">
           <dl className="facts">
             <dt>Status</dt><dd><Status value={i.status} /></dd>
-            <dt>Period</dt><dd>{date(i.periodStart)} – {date(i.periodEnd)}</dd>
+            <dt>Period</dt><dd>{i.periodStart ? `${date(i.periodStart)} – ${date(i.periodEnd)}` : "—"}</dd>
             <dt>Issued</dt><dd>{dateTime(i.issuedAt)}</dd>
             <dt>Due</dt><dd>{dateTime(i.dueAt)}</dd>
             <dt>Dunning</dt><dd>{i.dunningStage ?? "—"}</dd>

@@ -24,7 +24,7 @@ export function MyInvoices() {
         <>
           <Table<Invoice> caption="My invoices" rows={page.data.items} rowKey={(i) => i.id} empty="No invoices yet." columns={[
             { header: "Invoice", cell: (i) => <Link to={`/invoices/${i.id}`}>{i.number ?? "draft"}</Link> },
-            { header: "Period", cell: (i) => `${date(i.periodStart)} – ${date(i.periodEnd)}` },
+            { header: "Period", cell: (i) => (i.periodStart ? `${date(i.periodStart)} – ${date(i.periodEnd)}` : "—") },
             { header: "Due", cell: (i) => dateTime(i.dueAt) },
             { header: "Status", cell: (i) => <Status value={i.status} /> },
             { header: "Total", numeric: true, cell: (i) => money(i.total, i.currency) },
@@ -59,7 +59,7 @@ export function MyInvoice() {
         <Section title="Summary">
           <dl className="facts">
             <dt>Status</dt><dd data-testid="invoice-status"><Status value={i.status} /></dd>
-            <dt>Period</dt><dd>{date(i.periodStart)} – {date(i.periodEnd)}</dd>
+            <dt>Period</dt><dd>{i.periodStart ? `${date(i.periodStart)} – ${date(i.periodEnd)}` : "—"}</dd>
             <dt>Due</dt><dd>{dateTime(i.dueAt)}</dd>
             <dt>Total</dt><dd>{money(i.total, i.currency)}</dd>
             <dt>Paid</dt><dd>{money(i.amountPaid, i.currency)}</dd>
