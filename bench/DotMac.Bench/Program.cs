@@ -13,6 +13,7 @@ var benchmarks = new Dictionary<string, Func<string[], Task<BenchResult>>>(Strin
     ["billing"] = BillingBenchmark.RunAsync,
     ["events"] = EventsBenchmark.RunAsync,
     ["analytics"] = AnalyticsBenchmark.RunAsync,
+    ["portal"] = PortalBenchmark.RunAsync,
 };
 
 if (args is ["snmp-simulator", var devices, var interfaces])

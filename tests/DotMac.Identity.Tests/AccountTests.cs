@@ -87,6 +87,38 @@ public sealed class When_a_tenant_manages_its_staff_and_customers
     }
 
     [Test]
+    public async Task Should_let_staff_name_their_tenant_by_its_slug()
+    {
+        var bySlug = await _identity.Client.PostJsonAsync("/api/v1/auth/login", new { email = "admin@isp-a.test", password = StaffPassword, tenant = "ISP-A" });
+        var otherTenant = await _identity.Client.PostJsonAsync("/api/v1/auth/login", new { email = "admin@isp-a.test", password = StaffPassword, tenant = "isp-b" });
+        var unknown = await _identity.Client.PostJsonAsync("/api/v1/auth/login", new { email = "admin@isp-a.test", password = StaffPassword, tenant = "no-such-isp" });
+        var platform = await _identity.Client.PostJsonAsync("/api/v1/auth/login", new { email = IdentityHost.AdminEmail, password = _identity.AdminPassword, tenant = "isp-a" });
+
+        Assert.That(bySlug.Code, Is.EqualTo(200), bySlug.Body.ToString());
+        Assert.That(otherTenant.Code, Is.EqualTo(401), "the slug is the tenant's, not any tenant's");
+        Assert.That(unknown.Code, Is.EqualTo(401), "an unknown slug never falls back to platform staff");
+        Assert.That(platform.Code, Is.EqualTo(401), "platform staff belong to no tenant");
+    }
+
+    [Test]
+    public async Task Should_search_customers_by_name_email_and_portal_id_within_the_tenant()
+    {
+        var (id, portalId, _) = await CreateCustomerAsync(_adminA, "zebediah_search");
+        await CreateCustomerAsync(_adminB, "zebediah_other");
+
+        async Task<List<Guid>> SearchAsync(string q, string token) =>
+            (await _identity.Client.GetJsonAsync($"/api/v1/customers?q={Uri.EscapeDataString(q)}", token)).Body.GetProperty("items").EnumerateArray()
+                .Select(c => c.GetProperty("id").GetGuid()).ToList();
+
+        Assert.That(await SearchAsync("ZEBEDIAH", _adminA), Is.EqualTo(new[] { id }), "name, any case, this tenant only");
+        Assert.That(await SearchAsync("zebediah_search@example", _adminA), Is.EqualTo(new[] { id }), "e-mail");
+        Assert.That(await SearchAsync(portalId.ToLowerInvariant(), _adminA), Is.EqualTo(new[] { id }), "the exact Portal ID, however typed");
+        Assert.That(await SearchAsync("zebediah%", _adminA), Is.Empty, "% is a character, not a wildcard");
+        var tooLong = await _identity.Client.GetJsonAsync($"/api/v1/customers?q={new string('x', 201)}", _adminA);
+        Assert.That(tooLong.Code, Is.EqualTo(422));
+    }
+
+    [Test]
     public async Task Should_keep_one_tenant_out_of_another()
     {
         var (customerOfB, _, _) = await CreateCustomerAsync(_adminB, "chidi");

@@ -322,6 +322,25 @@ public partial class BillingTests
             Assert.That((await accounts.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("total").GetInt64(), Is.EqualTo(1));
         using (var pay = await client.SendAsync(HttpMethod.Post, "/api/v1/billing/payments", aliceToken, new { customerId = alice, amount = 1m, method = "manual" }))
             Assert.That(pay.StatusCode, Is.EqualTo(HttpStatusCode.Forbidden), "a customer does not record payments");
+
+        // The portal's "pay by card" (payments:write:own): only by card, only into the customer's own account.
+        var payer = await TrustedIdentity.TokenAsync(tenant, "customer",
+            [new Permission("billing", "read", PermissionScope.Own), new Permission("payments", "write", PermissionScope.Own)], alice);
+        var card = new { number = "4242424242424242", expiryMonth = 12, expiryYear = DateTime.UtcNow.Year + 2, cvc = "123" };
+        var key = new Dictionary<string, string> { ["Idempotency-Key"] = Guid.NewGuid().ToString() };
+        using (var manual = await client.SendAsync(HttpMethod.Post, "/api/v1/billing/payments", payer, new { amount = 1m, method = "manual" }, headers: key))
+            Assert.That(manual.StatusCode, Is.EqualTo(HttpStatusCode.UnprocessableEntity), "a customer pays by card only");
+        using (var forBob = await client.SendAsync(HttpMethod.Post, "/api/v1/billing/payments", payer, new { customerId = bob, amount = 1m, method = "card", card }, headers: key))
+            Assert.That(forBob.StatusCode, Is.EqualTo(HttpStatusCode.Forbidden), "not into another customer's account");
+        using (var byAccount = await client.SendAsync(HttpMethod.Post, "/api/v1/billing/payments", payer, new { accountId = Guid.NewGuid(), amount = 1m, method = "card", card }, headers: key))
+            Assert.That(byAccount.StatusCode, Is.EqualTo(HttpStatusCode.Forbidden), "nor into an account named by id");
+        using (var own = await client.SendAsync(HttpMethod.Post, "/api/v1/billing/payments", payer, new { amount = 1m, method = "card", card }, headers: key))
+        {
+            var paid = await own.Content.ReadFromJsonAsync<JsonElement>();
+            Assert.That(own.StatusCode, Is.EqualTo(HttpStatusCode.Created), paid.ToString());
+            Assert.That(paid.GetProperty("customerId").GetGuid(), Is.EqualTo(alice));
+            Assert.That(paid.GetProperty("status").GetString(), Is.EqualTo("succeeded"));
+        }
         using (var html = await client.SendAsync(HttpMethod.Get, $"/api/v1/billing/invoices/{aliceInvoice}/html", aliceToken))
         {
             Assert.That(html.Content.Headers.ContentType?.MediaType, Is.EqualTo("text/html"));

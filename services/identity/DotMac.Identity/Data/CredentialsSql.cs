@@ -9,7 +9,7 @@ static class CredentialsSql
         from users
         where lower(email) = lower(@Email)
           and case when @Tenant::text is null then tenant_id is not distinct from @TenantId::uuid
-                   else tenant_id = (select t.id from tenants t where t.slug = lower(@Tenant::text)) end
+                   else tenant_id = any (select t.id from tenants t where t.slug = lower(@Tenant::text)) end
         """;
 
     public const string StaffById = """
