@@ -343,7 +343,9 @@ public sealed class When_staff_and_customers_use_the_portals
             await StaffLoginAsync(staff, _slug, _admin);
             foreach (var (path, title) in new[] { ("/console", "Overview"), ("/console/customers", "Customers"), ("/console/plans", "Plans"),
                          ("/console/orders", "Orders"), ("/console/services", "Services"), ("/console/ipam", "IP address management"),
-                         ("/console/invoices", "Invoices"), ("/console/users", "Users and roles"), ("/console/tenants", "Tenants") })
+                         ("/console/invoices", "Invoices"), ("/console/users", "Users and roles"), ("/console/tenants", "Tenants"),
+                         ("/console/devices", "Devices"), ("/console/analytics", "Analytics"), ("/console/events", "Events and webhooks"),
+                         ("/console/clients", "API clients") })
             {
                 await staff.GotoAsync(path);
                 await Expect(staff.GetByRole(AriaRole.Heading, new() { Name = title, Exact = true })).ToBeVisibleAsync();
@@ -351,6 +353,23 @@ public sealed class When_staff_and_customers_use_the_portals
                 await CheckAsync(staff, $"console{path.Replace("/console", "", StringComparison.Ordinal).Replace('/', '-')}-{name}", problems);
             }
             await staff.Context.CloseAsync();
+
+            // Platform staff: the operations page, and acting for the tenant picked at the top.
+            var platform = await PageAsync(width, height);
+            var admin = await File.ReadAllLinesAsync(Path.Combine(StateDirectory.Resolve(), "identity", "super-admin.txt"));
+            await platform.GotoAsync("/console");
+            await platform.GetByLabel("Email").FillAsync(admin[0]);
+            await platform.Locator("input[name=password]").FillAsync(admin[1]);
+            await platform.GetByRole(AriaRole.Button, new() { Name = "Log in" }).ClickAsync();
+            await Expect(platform.GetByRole(AriaRole.Heading, new() { Name = "Overview" })).ToBeVisibleAsync();
+            await platform.GetByLabel("Tenant", new() { Exact = true }).SelectOptionAsync(new SelectOptionValue { Value = _tenant.ToString() });
+            await platform.GotoAsync("/console/customers");
+            await Expect(platform.GetByRole(AriaRole.Cell, new() { Name = _customerName! })).ToBeVisibleAsync();
+            await platform.GotoAsync("/console/ops");
+            await Expect(platform.GetByRole(AriaRole.Heading, new() { Name = "Operations", Exact = true })).ToBeVisibleAsync();
+            await Expect(platform.Locator(".loading")).ToHaveCountAsync(0);
+            await CheckAsync(platform, $"console-ops-{name}", problems);
+            await platform.Context.CloseAsync();
 
             var customer = await PageAsync(width, height);
             await customer.GotoAsync("/portal");
@@ -424,7 +443,7 @@ public sealed class When_the_portals_unit_tests_run
     {
         var folder = Path.Combine(StateDirectory.RepositoryRoot(AppContext.BaseDirectory), "portals");
         Assert.That(Directory.Exists(Path.Combine(folder, "node_modules")), Is.True, "building the gateway installs the portals' packages (npm ci)");
-        var result = await Shell.RunAsync("npm", ["test", "--prefix", folder, "--silent"], TimeSpan.FromMinutes(3));
+        var result = await Shell.RunAsync("npm", ["test", "--prefix", folder, "--silent"], TimeSpan.FromMinutes(3), new Dictionary<string, string> { ["NO_COLOR"] = "1", ["CI"] = "1" });
         TestContext.Progress.WriteLine(result.Output);
         Assert.That(result.ExitCode, Is.EqualTo(0), $"npm test in portals/: {result.Describe()}");
     }

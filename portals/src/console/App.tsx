@@ -16,12 +16,18 @@ import { Invoices, InvoiceDetail } from "./pages/Billing";
 import { Users } from "./pages/Users";
 import { Tenants } from "./pages/Tenants";
 import { Forbidden } from "./pages/Forbidden";
+import { Devices } from "./pages/Devices";
+import { Analytics } from "./pages/Analytics";
+import { Ops } from "./pages/Ops";
+import { Events } from "./pages/Events";
+import { Clients } from "./pages/Clients";
 
 interface PageDef extends NavItem {
   resource: string;
   element: React.ReactNode;
   path: string;
   needsTenant?: boolean;
+  platformOnly?: boolean; // ops: the gateway lets platform staff only
 }
 
 // Each page with the permission it needs; the navigation shows only what the token allows, and a page forced by its
@@ -34,10 +40,16 @@ const pages: PageDef[] = [
   { to: "/services", path: "services", label: "Services", resource: "services", element: <Services />, needsTenant: true },
   { to: "/ipam", path: "ipam", label: "IPAM", resource: "network", element: <Ipam />, needsTenant: true },
   { to: "/invoices", path: "invoices", label: "Invoices", resource: "billing", element: <Invoices />, needsTenant: true },
+  { to: "/devices", path: "devices", label: "Devices", resource: "network", element: <Devices />, needsTenant: true },
+  { to: "/analytics", path: "analytics", label: "Analytics", resource: "analytics", element: <Analytics />, needsTenant: true },
+  { to: "/events", path: "events", label: "Events and webhooks", resource: "events", element: <Events />, needsTenant: true },
   { to: "/users", path: "users", label: "Users", resource: "users", element: <Users />, needsTenant: true },
+  { to: "/clients", path: "clients", label: "API clients", resource: "clients", element: <Clients />, needsTenant: true },
+  { to: "/ops", path: "ops", label: "Operations", resource: "*", element: <Ops />, platformOnly: true },
 ];
 
 function allowed(claims: Claims, page: PageDef, tenant: string | null): boolean {
+  if (page.platformOnly) return isPlatformStaff(claims);
   if (!can(claims, page.resource, "read")) return false;
   return !page.needsTenant || tenant !== null;
 }
@@ -61,9 +73,9 @@ export function App() {
         <Routes>
           <Route index element={<Home />} />
           {pages.map((p) => <Route key={p.path} path={p.path} element={guard(p)} />)}
-          <Route path="customers/:id" element={visible.includes(pages[1]!) ? <CustomerDetail /> : <Forbidden what="Customers" />} />
-          <Route path="orders/:id" element={visible.includes(pages[3]!) ? <OrderDetail /> : <Forbidden what="Orders" />} />
-          <Route path="invoices/:id" element={visible.includes(pages[6]!) ? <InvoiceDetail /> : <Forbidden what="Invoices" />} />
+          <Route path="customers/:id" element={visible.some((p) => p.path === "customers") ? <CustomerDetail /> : <Forbidden what="Customers" />} />
+          <Route path="orders/:id" element={visible.some((p) => p.path === "orders") ? <OrderDetail /> : <Forbidden what="Orders" />} />
+          <Route path="invoices/:id" element={visible.some((p) => p.path === "invoices") ? <InvoiceDetail /> : <Forbidden what="Invoices" />} />
           <Route path="*" element={<Navigate to="/" replace />} />
         </Routes>
       </ErrorBoundary>

@@ -4,6 +4,7 @@ import { ApiError } from "../shared/problem";
 import type { TokenResponse } from "../shared/session";
 import { Field, Form, required } from "../shared/ui/Form";
 import { Alert } from "../shared/ui/Feedback";
+import { LoginCard } from "../shared/ui/Shell";
 import { PasswordChangeForm } from "../shared/ui/PasswordChange";
 
 interface LoginValues {
@@ -35,63 +36,57 @@ export function Login() {
 
   if (change) {
     return (
-      <div className="login">
-        <div className="card">
-          <h1>Change your password</h1>
-          <Alert kind="warning">{change.reason}</Alert>
-          <PasswordChangeForm loginLabel="Email" initialLogin={change.email} currentLabel="Current password" submitLabel="Change password"
-            onSubmit={async (v) => {
-              await api.request("/api/v1/identity/auth/password", { method: "POST", anonymous: true,
-                body: { email: v.login, currentPassword: v.currentPassword, newPassword: v.newPassword, ...tenantFields(change.tenant) } });
-              setChange(null);
-              setNotice("Password changed. Log in with the new password.");
-            }} />
-        </div>
-      </div>
+      <LoginCard title="Change your password">
+        <Alert kind="warning">{change.reason}</Alert>
+        <PasswordChangeForm loginLabel="Email" initialLogin={change.email} currentLabel="Current password" submitLabel="Change password"
+          onSubmit={async (v) => {
+            await api.request("/api/v1/identity/auth/password", { method: "POST", anonymous: true,
+              body: { email: v.login, currentPassword: v.currentPassword, newPassword: v.newPassword, ...tenantFields(change.tenant) } });
+            setChange(null);
+            setNotice("Password changed. Log in with the new password.");
+          }} />
+      </LoginCard>
     );
   }
 
   return (
-    <div className="login">
-      <div className="card">
-        <h1>DotMac console</h1>
-        {notice && <Alert kind="info">{notice}</Alert>}
-        <Form<LoginValues>
-          label="Log in"
-          initial={{ email: "", password: "", tenant: initialTenant() }}
-          submitLabel="Log in"
-          busyLabel="Logging in…"
-          validate={(v) => ({
-            email: required(v.email, "Email") ?? (/^\S+@\S+$/.test(v.email) ? undefined : "Enter an email address."),
-            password: required(v.password, "Password"),
-            tenant: v.tenant.trim() && !uuid.test(v.tenant.trim()) && !/^[a-z0-9][a-z0-9-]{1,62}$/i.test(v.tenant.trim()) ? "Your organisation's short name (e.g. carter-networks) or its id." : undefined,
-          })}
-          onSubmit={async (v) => {
-            try {
-              const tokens = await api.request<TokenResponse>("/api/v1/identity/auth/login", { method: "POST", anonymous: true,
-                body: { email: v.email.trim(), password: v.password, ...tenantFields(v.tenant) } });
-              if (v.tenant.trim()) localStorage.setItem(rememberKey, v.tenant.trim());
-              else localStorage.removeItem(rememberKey);
-              session.start(tokens);
-            } catch (error) {
-              if (error instanceof ApiError && (error.code === "password.change_required" || error.code === "password.expired")) {
-                setChange({ email: v.email.trim(), reason: error.problem.detail ?? "The password must be changed.", tenant: v.tenant });
-                return;
-              }
-              throw error;
+    <LoginCard title="DotMac console">
+      {notice && <Alert kind="info">{notice}</Alert>}
+      <Form<LoginValues>
+        label="Log in"
+        initial={{ email: "", password: "", tenant: initialTenant() }}
+        submitLabel="Log in"
+        busyLabel="Logging in…"
+        validate={(v) => ({
+          email: required(v.email, "Email") ?? (/^\S+@\S+$/.test(v.email) ? undefined : "Enter an email address."),
+          password: required(v.password, "Password"),
+          tenant: v.tenant.trim() && !uuid.test(v.tenant.trim()) && !/^[a-z0-9][a-z0-9-]{1,62}$/i.test(v.tenant.trim()) ? "Your organisation's short name (e.g. carter-networks) or its id." : undefined,
+        })}
+        onSubmit={async (v) => {
+          try {
+            const tokens = await api.request<TokenResponse>("/api/v1/identity/auth/login", { method: "POST", anonymous: true,
+              body: { email: v.email.trim(), password: v.password, ...tenantFields(v.tenant) } });
+            if (v.tenant.trim()) localStorage.setItem(rememberKey, v.tenant.trim());
+            else localStorage.removeItem(rememberKey);
+            session.start(tokens);
+          } catch (error) {
+            if (error instanceof ApiError && (error.code === "password.change_required" || error.code === "password.expired")) {
+              setChange({ email: v.email.trim(), reason: error.problem.detail ?? "The password must be changed.", tenant: v.tenant });
+              return;
             }
-          }}
-        >
-          {({ values, errors, set }) => (
-            <>
-              <Field label="Organisation" name="tenant" value={values.tenant} onChange={(v) => set("tenant", v)} error={errors.tenant}
-                hint="Your ISP's short name in DotMac (e.g. carter-networks). Platform staff leave it empty." autoComplete="organization" />
-              <Field label="Email" name="email" type="email" value={values.email} onChange={(v) => set("email", v)} error={errors.email} required autoComplete="username" inputMode="email" />
-              <Field label="Password" name="password" type="password" value={values.password} onChange={(v) => set("password", v)} error={errors.password} required autoComplete="current-password" />
-            </>
-          )}
-        </Form>
-      </div>
-    </div>
+            throw error;
+          }
+        }}
+      >
+        {({ values, errors, set }) => (
+          <>
+            <Field label="Organisation" name="tenant" value={values.tenant} onChange={(v) => set("tenant", v)} error={errors.tenant}
+              hint="Your ISP's short name in DotMac (e.g. carter-networks). Platform staff leave it empty." autoComplete="organization" />
+            <Field label="Email" name="email" type="email" value={values.email} onChange={(v) => set("email", v)} error={errors.email} required autoComplete="username" inputMode="email" />
+            <Field label="Password" name="password" type="password" value={values.password} onChange={(v) => set("password", v)} error={errors.password} required autoComplete="current-password" />
+          </>
+        )}
+      </Form>
+    </LoginCard>
   );
 }

@@ -1,19 +1,4 @@
-import { StrictMode } from "react";
-import { createRoot } from "react-dom/client";
-import { BrowserRouter } from "react-router";
-import { AppProvider, createServices } from "../shared/app";
-import "../shared/styles.css";
+import { mount } from "../shared/mount";
 import { App } from "./App";
-import { ErrorBoundary } from "../shared/ui/ErrorBoundary";
 
-createRoot(document.getElementById("root")!).render(
-  <StrictMode>
-    <AppProvider services={createServices("dotmac.portal.session")}>
-      <BrowserRouter basename="/portal">
-        <ErrorBoundary>
-          <App />
-        </ErrorBoundary>
-      </BrowserRouter>
-    </AppProvider>
-  </StrictMode>,
-);
+mount(App, { sessionKey: "dotmac.portal.session", basename: "/portal" });

@@ -31,9 +31,8 @@ export function parseAmount(text: string): number | null {
   return Number(normalised);
 }
 
-export function bytes(value: number | null | undefined): string {
-  if (value === null || value === undefined) return "—";
-  const units = ["B", "KB", "MB", "GB", "TB"];
+/** A count in the largest unit (by thousands) that keeps it at least 1: "1.5 GB", "120 Mbit/s". */
+function scaled(value: number, units: readonly string[]): string {
   let v = value;
   let i = 0;
   while (v >= 1000 && i < units.length - 1) {
@@ -43,13 +42,10 @@ export function bytes(value: number | null | undefined): string {
   return `${v.toFixed(v >= 100 || i === 0 ? 0 : 1)} ${units[i]}`;
 }
 
+export function bytes(value: number | null | undefined): string {
+  return value === null || value === undefined ? "—" : scaled(value, ["B", "KB", "MB", "GB", "TB"]);
+}
+
 export function bitsPerSecond(value: number): string {
-  const units = ["bit/s", "kbit/s", "Mbit/s", "Gbit/s"];
-  let v = value;
-  let i = 0;
-  while (v >= 1000 && i < units.length - 1) {
-    v /= 1000;
-    i++;
-  }
-  return `${v.toFixed(v >= 100 || i === 0 ? 0 : 1)} ${units[i]}`;
+  return scaled(value, ["bit/s", "kbit/s", "Mbit/s", "Gbit/s"]);
 }

@@ -11,6 +11,7 @@ import { useLoad } from "../../shared/ui/hooks";
 import { PageHeader, Section } from "../../shared/ui/Shell";
 import { Pager, Table } from "../../shared/ui/Table";
 import type { BillingAccount, Customer, Invoice, KeysetPage, OffsetPage, Payment } from "../model";
+import { Cycles } from "./Cycles";
 
 const limit = 25;
 
@@ -28,6 +29,7 @@ export function Invoices() {
           <InvoiceNow onIssued={page.reload} />
         </Section>
       )}
+      <Cycles />
       <div className="toolbar">
         <Select label="Status" name="status" value={status} onChange={(v) => { setStatus(v); setOffset(0); }}
           options={["", "issued", "partially_paid", "paid", "overdue", "void"].map((s) => ({ value: s, label: s || "Any" }))} />
@@ -123,9 +125,47 @@ export function InvoiceDetail() {
           </Section>
         )}
       </div>
+      {can(claims, "billing", "write") && i.status !== "void" && (
+        <Section title="Issue a credit note">
+          <CreditNote invoice={i} onIssued={invoice.reload} />
+        </Section>
+      )}
       <Section title="Document">
         <InvoiceView invoiceId={i.id} title={title} />
       </Section>
+    </>
+  );
+}
+
+function CreditNote({ invoice, onIssued }: { invoice: Invoice; onIssued: () => void }) {
+  const api = useApi();
+  const key = useRef(idempotencyKey());
+  const [issued, setIssued] = useState<string | null>(null);
+  return (
+    <>
+      {issued && <Alert kind="success">Credit note {issued} issued.</Alert>}
+      <Form<{ amount: string; reason: string }>
+        label="Issue a credit note" initial={{ amount: "", reason: "" }} submitLabel="Issue credit note" busyLabel="Issuing…"
+        validate={(v) => ({
+          amount: parseAmount(v.amount) && parseAmount(v.amount)! > 0 ? undefined : "An amount such as 5.00.",
+          reason: required(v.reason, "The reason"),
+        })}
+        onSubmit={async (v) => {
+          const note = await api.post<{ number: string }>("/api/v1/billing/credit-notes",
+            { accountId: invoice.accountId, invoiceId: invoice.id, amount: parseAmount(v.amount), reason: v.reason.trim() },
+            { "Idempotency-Key": key.current });
+          key.current = idempotencyKey();
+          setIssued(note.number);
+          onIssued();
+        }}
+      >
+        {({ values, errors, set }) => (
+          <div className="form-row">
+            <Field label={`Amount (${invoice.currency})`} name="amount" inputMode="decimal" value={values.amount} onChange={(x) => set("amount", x)} error={errors.amount} required />
+            <Field label="Reason" name="reason" value={values.reason} onChange={(x) => set("reason", x)} error={errors.reason} required hint="Shown on the credit note, e.g. outage on 3 June." />
+          </div>
+        )}
+      </Form>
     </>
   );
 }

@@ -139,6 +139,9 @@ export function CustomerDetail() {
   const invoices = useLoad((signal) => can(claims, "billing", "read")
     ? api.get<OffsetPage<Invoice>>("/api/v1/billing/invoices", { customerId: id, limit: 50 }, signal)
     : Promise.resolve(null), [id]);
+  const events = useLoad((signal) => can(claims, "events", "read")
+    ? api.get<{ items: { id: string; type: string; occurredAt: string }[] }>("/api/v1/events/history", { subjectId: id, limit: 20 }, signal)
+    : Promise.resolve(null), [id]);
   const payments = useLoad((signal) => can(claims, "billing", "read")
     ? api.get<OffsetPage<Payment>>("/api/v1/billing/payments", { customerId: id, limit: 50 }, signal)
     : Promise.resolve(null), [id]);
@@ -179,6 +182,14 @@ export function CustomerDetail() {
             { header: "Status", cell: (i) => <Status value={i.status} /> },
             { header: "Total", numeric: true, cell: (i) => money(i.total, i.currency) },
             { header: "Due", numeric: true, cell: (i) => money(i.amountDue, i.currency) },
+          ]} />
+        </Section>
+      )}
+      {events.data && (
+        <Section title="Recent events">
+          <Table caption="Recent events" rows={events.data.items} rowKey={(e) => e.id} empty="No events yet." columns={[
+            { header: "Event", cell: (e) => e.type },
+            { header: "When", cell: (e) => dateTime(e.occurredAt) },
           ]} />
         </Section>
       )}

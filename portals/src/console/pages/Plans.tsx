@@ -44,12 +44,12 @@ export function Plans() {
           <Pager total={page.data.total} limit={limit} offset={offset} onOffset={setOffset} />
         </>
       )}
-      {versionsOf && <Versions plan={versionsOf} />}
+      {versionsOf && <Versions key={versionsOf.id} plan={versionsOf} writable={writable} onRevised={page.reload} />}
     </>
   );
 }
 
-function Versions({ plan }: { plan: Plan }) {
+function Versions({ plan, writable, onRevised }: { plan: Plan; writable: boolean; onRevised: () => void }) {
   const api = useApi();
   const versions = useLoad((signal) => api.get<PlanVersion[] | { items: PlanVersion[] }>(`/api/v1/services/plans/${plan.id}/versions`, undefined, signal), [plan.id]);
   const rows = Array.isArray(versions.data) ? versions.data : versions.data?.items ?? [];
@@ -61,6 +61,30 @@ function Versions({ plan }: { plan: Plan }) {
           { header: "Speed", cell: (v) => `${v.terms.downloadMbps}/${v.terms.uploadMbps} Mbit/s` },
           { header: "Price", numeric: true, cell: (v) => money(v.terms.price, v.terms.currency) },
         ]} />
+      )}
+      {writable && plan.status === "active" && (
+        <Form<{ downloadMbps: string; uploadMbps: string; price: string }>
+          label={`Revise ${plan.name}`} submitLabel="Save as a new version" busyLabel="Saving…"
+          initial={{ downloadMbps: String(plan.terms.downloadMbps), uploadMbps: String(plan.terms.uploadMbps), price: plan.terms.price.toFixed(2) }}
+          validate={(v) => ({ downloadMbps: whole(v.downloadMbps, "Download"), uploadMbps: whole(v.uploadMbps, "Upload"),
+            price: parseAmount(v.price) === null ? "A price such as 29.99." : undefined })}
+          onSubmit={async (v) => {
+            await api.put(`/api/v1/services/plans/${plan.id}/terms`, { ...plan.terms, downloadMbps: Number(v.downloadMbps), uploadMbps: Number(v.uploadMbps), price: parseAmount(v.price) });
+            versions.reload();
+            onRevised();
+          }}
+        >
+          {({ values, errors, set }) => (
+            <>
+              <p className="hint">A new version: services on the plan keep the terms they bought; new orders get the new ones.</p>
+              <div className="form-row">
+                <Field label="Download (Mbit/s)" name="downloadMbps" inputMode="numeric" value={values.downloadMbps} onChange={(x) => set("downloadMbps", x)} error={errors.downloadMbps} />
+                <Field label="Upload (Mbit/s)" name="uploadMbps" inputMode="numeric" value={values.uploadMbps} onChange={(x) => set("uploadMbps", x)} error={errors.uploadMbps} />
+                <Field label="Price" name="price" inputMode="decimal" value={values.price} onChange={(x) => set("price", x)} error={errors.price} />
+              </div>
+            </>
+          )}
+        </Form>
       )}
     </Section>
   );

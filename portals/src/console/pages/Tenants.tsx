@@ -1,7 +1,8 @@
 import { useState } from "react";
 import { useApi, useClaims } from "../../shared/app";
 import { isPlatformStaff } from "../../shared/claims";
-import { ErrorMessage, Loading, Status } from "../../shared/ui/Feedback";
+import { Alert, ErrorMessage, Loading, Status } from "../../shared/ui/Feedback";
+import { Field, Form } from "../../shared/ui/Form";
 import { useLoad } from "../../shared/ui/hooks";
 import { PageHeader, Section } from "../../shared/ui/Shell";
 import { KeysetPager, Table } from "../../shared/ui/Table";
@@ -49,8 +50,59 @@ export function Tenants() {
             <dt>Terminate after</dt><dd>{shown.settings.dunning.terminateAfterDays} days overdue</dd>
             <dt>Settings version</dt><dd>{shown.settingsVersion}</dd>
           </dl>
+          {isPlatformStaff(claims) && <EditSettings key={`${shown.id}-${shown.settingsVersion}`} tenant={shown} onSaved={(t) => { setSelected(t); page.reload(); }} />}
         </Section>
       )}
+    </>
+  );
+}
+
+interface SettingsValues { currency: string; timeZone: string; billingDay: string; reminderDays: string; suspendAfterDays: string; terminateAfterDays: string }
+
+/** Platform staff change a tenant's settings; billing and identity pick them up from TenantSettingsChanged. */
+function EditSettings({ tenant, onSaved }: { tenant: Tenant; onSaved: (tenant: Tenant) => void }) {
+  const api = useApi();
+  const [saved, setSaved] = useState(false);
+  const s = tenant.settings;
+  const days = (text: string) => text.split(/[\s,]+/).filter(Boolean).map(Number);
+  return (
+    <>
+      {saved && <Alert kind="success">Settings saved.</Alert>}
+      <Form<SettingsValues>
+        label={`Change the settings of ${tenant.name}`} submitLabel="Save settings" busyLabel="Saving…"
+        initial={{ currency: s.currency, timeZone: s.timeZone, billingDay: String(s.billingDay), reminderDays: s.dunning.reminderDays.join(", "),
+          suspendAfterDays: String(s.dunning.suspendAfterDays), terminateAfterDays: String(s.dunning.terminateAfterDays) }}
+        validate={(v) => ({
+          currency: /^[A-Za-z]{3}$/.test(v.currency.trim()) ? undefined : "A three-letter currency code.",
+          billingDay: /^\d+$/.test(v.billingDay) && Number(v.billingDay) >= 1 && Number(v.billingDay) <= 28 ? undefined : "A day from 1 to 28.",
+          reminderDays: days(v.reminderDays).every((d) => Number.isInteger(d) && d >= 0) ? undefined : "Whole days, e.g. 3, 7.",
+          suspendAfterDays: /^\d+$/.test(v.suspendAfterDays) ? undefined : "Whole days.",
+          terminateAfterDays: /^\d+$/.test(v.terminateAfterDays) ? undefined : "Whole days.",
+        })}
+        onSubmit={async (v) => {
+          const updated = await api.put<Tenant>(`/api/v1/platform/tenants/${tenant.id}/settings`, {
+            currency: v.currency.trim().toUpperCase(), timeZone: v.timeZone.trim(), billingDay: Number(v.billingDay), taxRates: s.taxRates,
+            dunning: { reminderDays: days(v.reminderDays), suspendAfterDays: Number(v.suspendAfterDays), terminateAfterDays: Number(v.terminateAfterDays) },
+          });
+          setSaved(true);
+          onSaved(updated);
+        }}
+      >
+        {({ values, errors, set }) => (
+          <>
+            <div className="form-row">
+              <Field label="Currency" name="currency" value={values.currency} onChange={(x) => set("currency", x)} error={errors.currency} />
+              <Field label="Time zone" name="timeZone" value={values.timeZone} onChange={(x) => set("timeZone", x)} error={errors.timeZone} hint="IANA, e.g. Africa/Nairobi" />
+              <Field label="Billing day" name="billingDay" inputMode="numeric" value={values.billingDay} onChange={(x) => set("billingDay", x)} error={errors.billingDay} />
+            </div>
+            <div className="form-row">
+              <Field label="Reminders (days overdue)" name="reminderDays" value={values.reminderDays} onChange={(x) => set("reminderDays", x)} error={errors.reminderDays} />
+              <Field label="Suspend after (days)" name="suspendAfterDays" inputMode="numeric" value={values.suspendAfterDays} onChange={(x) => set("suspendAfterDays", x)} error={errors.suspendAfterDays} />
+              <Field label="Terminate after (days)" name="terminateAfterDays" inputMode="numeric" value={values.terminateAfterDays} onChange={(x) => set("terminateAfterDays", x)} error={errors.terminateAfterDays} />
+            </div>
+          </>
+        )}
+      </Form>
     </>
   );
 }

@@ -61,3 +61,15 @@ export function Section({ title, children }: { title: string; children: ReactNod
     </section>
   );
 }
+
+/** The centred card of a login or password page. */
+export function LoginCard({ title, children }: { title: string; children: ReactNode }) {
+  return (
+    <div className="login">
+      <div className="card">
+        <h1>{title}</h1>
+        {children}
+      </div>
+    </div>
+  );
+}
