@@ -48,13 +48,14 @@ public sealed class DistributedApplication
         foreach (var project in Projects)
             ProjectRunner.KillOrphan(runDirectory, project.Name);
 
-        var dashboardPort = _builder.ResolvePort("dashboard", 18888);
-        await using var dashboard = await DashboardServer.StartAsync(dashboardPort, this, logger);
+        var ports = new DashboardPorts(_builder.ResolvePort("dashboard", 18888), _builder.ResolvePort("otlp-grpc", 4317), _builder.ResolvePort("otlp-http", 4318));
+        var dashboardPort = ports.Dashboard;
+        await using var dashboard = await DashboardServer.StartAsync(ports, new Telemetry.TelemetryStores(Telemetry.TelemetryLimits.From(config)), this, logger);
         try
         {
             await StartInfrastructureAsync(config, state, logger, stopping);
             var environment = config["Environment"] ?? "Development";
-            var extra = PassThroughEnvironment();
+            var extra = TelemetryEnvironment(config, ports, logger);
             foreach (var project in Projects)
                 _runners[project.Name] = new ProjectRunner(project, runDirectory, environment, extra);
 
@@ -185,16 +186,30 @@ public sealed class DistributedApplication
         ConsoleLog.Write("apphost", "Press Ctrl+C to stop the fleet.");
     }
 
-    /// <summary>Telemetry settings of the AppHost flow to every service, as Aspire passes its dashboard's OTLP endpoint.</summary>
-    static Dictionary<string, string> PassThroughEnvironment()
+    /// <summary>
+    /// Every service exports to the dashboard's OTLP receiver (gRPC), as Aspire points services at its dashboard; OTEL_*
+    /// variables of the AppHost's own environment flow through and win (an endpoint of your own collector, say).
+    /// Telemetry:Export=false turns the export off.
+    /// </summary>
+    static Dictionary<string, string> TelemetryEnvironment(IConfiguration config, DashboardPorts ports, ILogger logger)
     {
         var result = new Dictionary<string, string>(StringComparer.Ordinal);
+        if (!string.Equals(config["Telemetry:Export"], "false", StringComparison.OrdinalIgnoreCase))
+        {
+            result["OTEL_EXPORTER_OTLP_ENDPOINT"] = $"http://localhost:{ports.OtlpGrpc}";
+            result["OTEL_EXPORTER_OTLP_PROTOCOL"] = "grpc";
+            result["OTEL_METRIC_EXPORT_INTERVAL"] = "5000";
+        }
         foreach (System.Collections.DictionaryEntry entry in Environment.GetEnvironmentVariables())
         {
             var key = (string)entry.Key;
             if (key.StartsWith("OTEL_", StringComparison.Ordinal) && key != "OTEL_SERVICE_NAME")
                 result[key] = (string)entry.Value!;
         }
+        if (!result.TryGetValue("OTEL_EXPORTER_OTLP_ENDPOINT", out var endpoint))
+            logger.LogInformation("Telemetry export is off (Telemetry:Export=false): the dashboard shows states and console lines only");
+        else if (endpoint != $"http://localhost:{ports.OtlpGrpc}")
+            logger.LogInformation("Services export telemetry to {Endpoint} (from OTEL_EXPORTER_OTLP_ENDPOINT), not to the dashboard", endpoint);
         return result;
     }
 

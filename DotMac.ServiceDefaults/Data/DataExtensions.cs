@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Reflection;
 using DotMac.ServiceDefaults.Health;
 using DotMac.ServiceDefaults.Messaging;
@@ -33,6 +34,14 @@ public static class DataExtensions
         Dapper.DefaultTypeMap.MatchNamesWithUnderscores = true;
         builder.Services.AddSingleton(sp => new NpgsqlDataSourceBuilder(Tuned(connectionString)) { Name = connectionName }
             .UseLoggerFactory(sp.GetRequiredService<ILoggerFactory>())
+            // A statement is a span only inside a request, a consumer or a job's own span: the pollers' idle queries
+            // (outbox, scheduler, health) would otherwise be thousands of one-span traces an hour.
+            .ConfigureTracing(t => t
+                .ConfigureCommandFilter(_ => Activity.Current is not null)
+                .ConfigureBatchFilter(_ => Activity.Current is not null)
+                .ConfigureCommandSpanNameProvider(command => SpanName(command.CommandText, connectionName))
+                .ConfigureBatchSpanNameProvider(batch => SpanName(batch.BatchCommands.Count > 0 ? batch.BatchCommands[0].CommandText : "", connectionName))
+                .EnableFirstResponseEvent(false))
             .Build());
         builder.Services.AddSingleton<MigrationState>();
         builder.Services.AddSingleton<OutboxSignal>();
@@ -44,6 +53,15 @@ public static class DataExtensions
         builder.Services.AddHealthChecks()
             .AddCheck<DatabaseHealthCheck>("postgres", tags: [HealthExtensions.ReadyTag], timeout: TimeSpan.FromSeconds(5));
         return builder;
+    }
+
+    /// <summary>"select billing-db", "insert billing-db": the operation and the database, as the semantic conventions name a span.</summary>
+    internal static string SpanName(string sql, string database)
+    {
+        var text = sql.AsSpan().TrimStart();
+        var end = text.IndexOfAny(' ', '\n', '(');
+        var operation = (end < 0 ? text : text[..end]).ToString().ToLowerInvariant();
+        return operation.Length is > 0 and <= 16 ? $"{operation} {database}" : database;
     }
 
     /// <summary>

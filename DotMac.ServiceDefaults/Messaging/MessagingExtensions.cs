@@ -31,6 +31,8 @@ public static class MessagingExtensions
     /// </summary>
     public static IHostApplicationBuilder AddServiceBus(this IHostApplicationBuilder builder, Action<IBusRegistrationConfigurator>? configure = null)
     {
+        Telemetry.DotMacTelemetry.StartAtZero(Outbox.OutboxMetrics.Written, Outbox.OutboxMetrics.Dispatched, Outbox.OutboxMetrics.DispatchFailures,
+            Outbox.OutboxMetrics.InboxConsumed, Outbox.OutboxMetrics.InboxDuplicates, Outbox.OutboxMetrics.SagaConflicts);
         var connectionString = builder.Configuration.GetConnectionString(ConnectionName)
             ?? throw new InvalidOperationException(
                 $"No connection string '{ConnectionName}': set ConnectionStrings:{ConnectionName} to an amqp:// URI " +

@@ -30,6 +30,15 @@ public static class RequestTelemetryMiddleware
                 return Task.CompletedTask;
             }, (context.Response, requestId));
             var activity = context.Features.Get<IHttpActivityFeature>()?.Activity;
+            if (activity is not null && IsProbe(context.Request.Path))
+            {
+                // Health and liveness probes every few seconds are not traces anyone reads: not recorded, and so
+                // neither are the calls they make (the gateway's checks of every service).
+                activity.ActivityTraceFlags &= ~ActivityTraceFlags.Recorded;
+                activity.IsAllDataRequested = false;
+                await next(context);
+                return;
+            }
             activity?.SetTag("http.request.header.x_request_id", requestId);
             try
             {
@@ -41,6 +50,25 @@ public static class RequestTelemetryMiddleware
                     Tag(activity, context);
             }
         });
+
+    static readonly (string Prefix, string Tag)[] Resources =
+    [
+        ("/api/v1/service-orders/", "dotmac.order.id"), ("/api/v1/invoices/", "dotmac.invoice.id"), ("/api/v1/devices/", "dotmac.device.id"),
+        ("/api/v1/customers/", "dotmac.customer.id"), ("/api/v1/services/", "dotmac.service.id"), ("/api/v1/payments/", "dotmac.payment.id"),
+        ("/api/v1/tenants/", DomainTags.Tenant),
+    ];
+
+    static string? ResourceTag(string route)
+    {
+        foreach (var (prefix, tag) in Resources)
+        {
+            if (route.StartsWith(prefix, StringComparison.OrdinalIgnoreCase))
+                return tag;
+        }
+        return null;
+    }
+
+    static bool IsProbe(PathString path) => path.StartsWithSegments("/health") || path.StartsWithSegments("/alive");
 
     static string RequestId(HttpContext context)
     {
@@ -66,6 +94,12 @@ public static class RequestTelemetryMiddleware
         activity.SetTag("network.protocol.version", request.Protocol.Replace("HTTP/", "", StringComparison.Ordinal));
         activity.SetTag("user_agent.original", request.Headers.UserAgent.ToString());
         activity.SetTag("http.response.status_code", status);
+        // Searchable by tenant and by the resource the route names: /api/v1/service-orders/{id} -> dotmac.order.id.
+        var tenant = context.User.FindFirst(Auth.TokenClaims.Tenant)?.Value ?? request.Headers[Auth.TokenClaims.TenantHeader].ToString();
+        if (!string.IsNullOrEmpty(tenant))
+            activity.SetTag(DomainTags.Tenant, tenant);
+        if (route is not null && context.Request.RouteValues.TryGetValue("id", out var id) && id is not null && ResourceTag(route) is { } tag)
+            activity.SetTag(tag, id.ToString());
         if (status >= 500)
         {
             activity.SetStatus(ActivityStatusCode.Error);

@@ -119,7 +119,8 @@ public static class TelemetryExtensions
         public Task StartAsync(CancellationToken cancellationToken)
         {
             services.GetService<TracerProvider>();
-            services.GetService<MeterProvider>();
+            if (services.GetService<MeterProvider>() is not null)
+                DotMacTelemetry.Listening();
             return Task.CompletedTask;
         }
 

@@ -114,7 +114,7 @@ public static partial class GatewayBenchmark
         }
     }
 
-    sealed record Host(WebApplication App, Uri Address) : IAsyncDisposable
+    internal sealed record Host(WebApplication App, Uri Address) : IAsyncDisposable
     {
         public async ValueTask DisposeAsync()
         {
@@ -123,7 +123,7 @@ public static partial class GatewayBenchmark
         }
     }
 
-    static async Task<Host> StartAsync(Dictionary<string, string?> settings, Action<WebApplicationBuilder> add, Action<WebApplication> map)
+    internal static async Task<Host> StartAsync(Dictionary<string, string?> settings, Action<WebApplicationBuilder> add, Action<WebApplication> map)
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Production" });
         builder.WebHost.UseUrls("http://127.0.0.1:0");
@@ -176,7 +176,7 @@ public static partial class GatewayBenchmark
         return new Host(app, AddressOf(app));
     }
 
-    static async Task<string> SuperAdminTokenAsync(Uri identity, string passwordFile)
+    internal static async Task<string> SuperAdminTokenAsync(Uri identity, string passwordFile)
     {
         while (!File.Exists(passwordFile) || File.ReadAllLines(passwordFile).Length < 2)
             await Task.Delay(50);
@@ -225,7 +225,7 @@ public static partial class GatewayBenchmark
         return process;
     }
 
-    static async Task<(double Rps, double P99Ms)> WrkAsync(Uri url, string token, TimeSpan duration)
+    internal static async Task<(double Rps, double P99Ms)> WrkAsync(Uri url, string token, TimeSpan duration)
     {
         var start = new ProcessStartInfo("/usr/bin/wrk") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var arg in new[] { "-t2", $"-c{Connections}", $"-d{(int)duration.TotalSeconds}s", "--latency", "-H", $"Authorization: Bearer {token}", url.ToString() })

@@ -14,6 +14,7 @@ var benchmarks = new Dictionary<string, Func<string[], Task<BenchResult>>>(Strin
     ["events"] = EventsBenchmark.RunAsync,
     ["analytics"] = AnalyticsBenchmark.RunAsync,
     ["portal"] = PortalBenchmark.RunAsync,
+    ["telemetry"] = TelemetryBenchmark.RunAsync,
 };
 
 if (args is ["snmp-simulator", var devices, var interfaces])

@@ -18,6 +18,7 @@ public sealed class InboxContextFactory(DbSession session, IServiceProvider prov
         where T : class
     {
         var messageId = context.MessageId ?? throw new MessageException(typeof(T), "The inbox needs a MessageId on every message.");
+        Telemetry.DomainTags.Tag(System.Diagnostics.Activity.Current, context.Message);
         var firstPass = true;
         while (true)
         {

@@ -22,6 +22,7 @@ internal static class OutboxWriter
         var destination = context.DestinationAddress
             ?? throw new MessageException(typeof(T), "The outbox needs a destination address on every message.");
         var now = DateTime.UtcNow;
+        Telemetry.DomainTags.Tag(Activity.Current, context.Message);
         var row = new StoredMessage
         {
             InboxMessageId = inboxMessageId,

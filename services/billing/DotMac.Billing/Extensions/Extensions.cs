@@ -21,6 +21,7 @@ internal static class Extensions
         SqlMapper.AddTypeHandler(new DateOnlyTypeHandler());
         builder.AddServiceDatabase(DatabaseName, typeof(Extensions).Assembly);
         builder.Services.Configure<BillingOptions>(builder.Configuration.GetSection("Billing"));
+        BillingMetrics.Start();
         builder.AddServiceBus(x =>
         {
             x.AddConsumer<SubscriptionConsumers>();

@@ -169,6 +169,7 @@ internal static class InvoiceWriter
             var d = drafts[i];
             await publish.Publish(new InvoiceIssued(d.TenantId, d.Id, d.AccountId, d.CustomerId, TenantBilling.InvoiceNumber(numbers[i]), d.Totals.Total, d.AmountDue,
                 d.Currency, dueAt, now), cancellationToken);
+            BillingMetrics.InvoicesIssued.Add(1, new KeyValuePair<string, object?>("currency", d.Currency));
         }
     }
 

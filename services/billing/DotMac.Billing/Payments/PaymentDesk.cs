@@ -87,6 +87,8 @@ internal sealed class PaymentDesk(DbSession session, IPublishEndpoint publish, I
             await publish.Publish(new PaymentReceived(tenantId, id, account.Id, account.CustomerId, request.Amount, currency, request.Method, now), cancellationToken);
         }
         await session.CommitAsync(cancellationToken);
+        if (result.Succeeded)
+            BillingMetrics.Collected(request.Amount, currency);
         return (await ResponseAsync((await PaymentAsync(tenantId, id, cancellationToken))!, cancellationToken), true);
     }
 

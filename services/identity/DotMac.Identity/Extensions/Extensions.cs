@@ -17,6 +17,7 @@ internal static class Extensions
     public static void AddApplicationServices(this IHostApplicationBuilder builder)
     {
         builder.AddServiceDatabase(DatabaseName, typeof(Extensions).Assembly);
+        DotMac.ServiceDefaults.Telemetry.DotMacTelemetry.StartAtZero(Tokens.RefreshTokens.Reuses);
         builder.AddServiceBus(bus => bus.AddConsumer<TenantEventsConsumer>());
 
         builder.Services.Configure<IdentityOptions>(builder.Configuration.GetSection(IdentityOptions.Section));

@@ -19,6 +19,8 @@ public sealed class IdentityStartup(MigrationState migrations, SigningKeyRing ke
         }
         await keys.EnsureActiveKeyAsync(stoppingToken);
         await bootstrap.EnsureAsync(stoppingToken);
+        // At start too: a fleet that was down past the key's lifetime rotates now, and the key-age gauge has a figure.
+        await keys.RotateIfDueAsync(stoppingToken);
 
         using var timer = new PeriodicTimer(TimeSpan.FromHours(1));
         while (await timer.WaitForNextTickAsync(stoppingToken))

@@ -112,12 +112,29 @@ public sealed class SigningKeyRing(NpgsqlDataSource db, KeyEncryption encryption
         return next;
     }
 
+    /// <summary>When the key signing now started to sign (UTC ticks; 0 until the first rotation check), and the rotation period.</summary>
+    static long _activeSince;
+    static long _lifetimeTicks;
+
+    static readonly System.Diagnostics.Metrics.ObservableGauge<double> KeyAge = DotMac.ServiceDefaults.Telemetry.DotMacTelemetry.Meter.CreateObservableGauge(
+        "dotmac.identity.signing_key.age",
+        () => Interlocked.Read(ref _activeSince) is var since and > 0 ? [new System.Diagnostics.Metrics.Measurement<double>((DateTime.UtcNow.Ticks - since) / (double)TimeSpan.TicksPerSecond)] : Array.Empty<System.Diagnostics.Metrics.Measurement<double>>(),
+        "s", "Age of the signing key in use (rotation is due at dotmac.identity.signing_key.lifetime)");
+
+    static readonly System.Diagnostics.Metrics.ObservableGauge<double> KeyLifetime = DotMac.ServiceDefaults.Telemetry.DotMacTelemetry.Meter.CreateObservableGauge(
+        "dotmac.identity.signing_key.lifetime",
+        () => Interlocked.Read(ref _lifetimeTicks) is var ticks and > 0 ? [new System.Diagnostics.Metrics.Measurement<double>(ticks / (double)TimeSpan.TicksPerSecond)] : Array.Empty<System.Diagnostics.Metrics.Measurement<double>>(),
+        "s", "How long a signing key signs before it is rotated (Identity:KeyLifetime)");
+
     /// <summary>Rotates when the signing key is older than KeyLifetime and no rotation is under way.</summary>
     public async Task RotateIfDueAsync(CancellationToken cancellationToken)
     {
         var rows = await RowsAsync(cancellationToken, reload: true);
         var active = Active(rows);
         var now = time.GetUtcNow().UtcDateTime;
+        if (active is not null)
+            Interlocked.Exchange(ref _activeSince, DateTime.SpecifyKind(active.ActivatesAt, DateTimeKind.Utc).Ticks);
+        Interlocked.Exchange(ref _lifetimeTicks, options.Value.KeyLifetime.Ticks);
         if (active is not null && active.ActivatesAt + options.Value.KeyLifetime < now && !rows.Any(r => r.ActivatesAt > now))
             await RotateAsync(cancellationToken);
     }

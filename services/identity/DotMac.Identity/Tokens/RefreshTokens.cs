@@ -18,7 +18,7 @@ namespace DotMac.Identity.Tokens;
 /// </summary>
 public sealed class RefreshTokens(NpgsqlDataSource db, IOptions<IdentityOptions> options, TimeProvider time, ILogger<RefreshTokens> logger)
 {
-    static readonly System.Diagnostics.Metrics.Counter<long> Reuses =
+    internal static readonly System.Diagnostics.Metrics.Counter<long> Reuses =
         DotMacTelemetry.Meter.CreateCounter<long>("dotmac.identity.refresh_token_reuse", description: "Refresh tokens presented after they were spent");
 
     public async Task<string> IssueAsync(string subjectKind, Guid subjectId, Guid? tenantId, Guid? familyId, CancellationToken cancellationToken)

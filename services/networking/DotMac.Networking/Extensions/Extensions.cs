@@ -23,6 +23,7 @@ internal static class Extensions
     public static void AddApplicationServices(this IHostApplicationBuilder builder, Action<IBusRegistrationConfigurator>? configureBus = null)
     {
         builder.AddServiceDatabase(DatabaseName, typeof(Extensions).Assembly);
+        Polling.NetworkingMetrics.Start();
         builder.AddServiceBus(x =>
         {
             x.AddConsumer<ProvisioningConsumer>();

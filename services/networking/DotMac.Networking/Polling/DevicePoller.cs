@@ -20,14 +20,14 @@ internal sealed class DevicePoller(NpgsqlDataSource db, SnmpClient snmp, Credent
     NetworkingEvents events, IOptions<PollingOptions> options, ILogger<DevicePoller> logger)
 {
     const int VarBindsPerRequest = 30;
-    static readonly System.Diagnostics.Metrics.Counter<long> Polls = DotMacTelemetry.Meter.CreateCounter<long>("dotmac.networking.polls");
-
     readonly ConcurrentDictionary<Guid, CounterReading> _readings = new();
 
     public async Task PollAsync(DeviceRow device, CancellationToken stopping)
     {
         using var activity = DotMacTelemetry.Source.StartActivity("snmp poll");
-        activity?.SetTag("device.id", device.Id);
+        activity?.SetTag("dotmac.device.id", device.Id.ToString());
+        activity?.SetTag("dotmac.tenant.id", device.TenantId.ToString());
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
         using var budget = CancellationTokenSource.CreateLinkedTokenSource(stopping);
         budget.CancelAfter(options.Value.DeviceTimeout + TimeSpan.FromSeconds(1));
         try
@@ -38,12 +38,18 @@ internal sealed class DevicePoller(NpgsqlDataSource db, SnmpClient snmp, Credent
             var collected = Samples(device, interfaces, values);
             await samples.WriteAsync(collected, budget.Token);
             await MarkAsync(device, up: true, null, stopping);
-            Polls.Add(1, new KeyValuePair<string, object?>("outcome", "up"));
+            NetworkingMetrics.Polls.Add(1, new KeyValuePair<string, object?>("result", "up"));
+            NetworkingMetrics.Reachability[device.Id] = (true, Environment.TickCount64);
         }
         catch (Exception e) when (e is SnmpException || (e is OperationCanceledException && !stopping.IsCancellationRequested))
         {
-            Polls.Add(1, new KeyValuePair<string, object?>("outcome", "down"));
+            NetworkingMetrics.Polls.Add(1, new KeyValuePair<string, object?>("result", "down"));
+            NetworkingMetrics.Reachability[device.Id] = (false, Environment.TickCount64);
             await MarkAsync(device, up: false, e is SnmpException ? e.Message : "The poll exceeded the device timeout", stopping);
+        }
+        finally
+        {
+            NetworkingMetrics.PollDuration.Record(System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalSeconds);
         }
     }
 

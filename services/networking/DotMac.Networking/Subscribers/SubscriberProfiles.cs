@@ -64,6 +64,7 @@ internal sealed class SubscriberProfiles(DbSession session)
         {
             await session.Connection.ExecuteAsync(Command(SubscriberSql.DeleteRadius, new { row.Id }, cancellationToken));
             await session.Connection.ExecuteAsync(Command(SubscriberSql.Delete, new { TenantId = tenantId, Id = orderId }, cancellationToken));
+            Polling.NetworkingMetrics.RadiusWrites.Add(1, new KeyValuePair<string, object?>("operation", "delete"));
         }
         await session.CommitAsync(cancellationToken);
     }
@@ -107,6 +108,7 @@ internal sealed class SubscriberProfiles(DbSession session)
 
     async Task WriteRadiusAsync(SubscriberRow row, SubscriberPolicy policy, CancellationToken cancellationToken)
     {
+        Polling.NetworkingMetrics.RadiusWrites.Add(1, new KeyValuePair<string, object?>("operation", "replace"));
         var rows = RowsOf(row, policy);
         await session.Connection.ExecuteAsync(Command(SubscriberSql.DeleteRadius, new { row.Id }, cancellationToken));
         foreach (var check in rows.Checks)

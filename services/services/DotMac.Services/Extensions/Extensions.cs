@@ -15,6 +15,8 @@ internal static class Extensions
     public static void AddApplicationServices(this IHostApplicationBuilder builder, Action<IBusRegistrationConfigurator>? configureBus = null)
     {
         builder.AddServiceDatabase(DatabaseName, typeof(Extensions).Assembly);
+        ServiceDefaults.Telemetry.DotMacTelemetry.StartAtZero(Provisioning.ProvisioningMetrics.Submitted, Provisioning.ProvisioningMetrics.Activated,
+            Provisioning.ProvisioningMetrics.Failed, Provisioning.ProvisioningMetrics.Suspended, Provisioning.ProvisioningMetrics.Restored);
         builder.AddServiceBus(x =>
         {
             x.AddSagaStateMachine<ProvisioningStateMachine, ProvisioningState>();

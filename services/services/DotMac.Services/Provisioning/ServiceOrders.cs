@@ -80,6 +80,8 @@ internal sealed partial class ServiceOrders(DbSession session, IPublishEndpoint 
         await publish.Publish(new ServiceOrderSubmitted(tenantId, orderId, serviceId, request.CustomerId, request.PlanId, plan.Version, request.PoolId,
             username, clock.GetUtcNow()), cancellationToken);
         await session.CommitAsync(cancellationToken);
+        ProvisioningMetrics.Submitted.Add(1);
+        System.Diagnostics.Activity.Current?.SetTag("dotmac.order.id", orderId.ToString());
         return ((await GetAsync(tenantId, orderId, cancellationToken))!, true);
     }
 

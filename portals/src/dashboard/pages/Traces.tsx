@@ -1,0 +1,86 @@
+import { useState } from "react";
+import { Link, useSearchParams } from "react-router";
+import { colour, duration, get, query, time, type Stats, type TraceSummary } from "../api";
+import { useLoad, usePoll } from "../../shared/ui/hooks";
+import { ErrorMessage } from "../../shared/ui/Feedback";
+import { PageHeader } from "../../shared/ui/Shell";
+import { Table } from "../../shared/ui/Table";
+
+const keys = ["service", "name", "status", "minDurationMs", "traceId", "q"] as const;
+
+/** Every trace held, newest first, filtered by service, span name, status, duration, trace id or an attribute. */
+export function Traces() {
+  const [params, setParams] = useSearchParams();
+  const filters = Object.fromEntries(keys.map((k) => [k, params.get(k) ?? ""])) as Record<(typeof keys)[number], string>;
+  const [draft, setDraft] = useState(filters);
+  const [live, setLive] = useState(true);
+  const stats = useLoad((signal) => get<Stats>("/api/telemetry/stats", signal), []);
+  const traces = useLoad((signal) => get<TraceSummary[]>(`/api/telemetry/traces${query({ ...filters, limit: 200 })}`, signal), [params.toString()]);
+  usePoll(traces.reload, 2000, live);
+  const apply = (event: React.FormEvent) => {
+    event.preventDefault();
+    setParams(Object.fromEntries(Object.entries(draft).filter(([, v]) => v.trim() !== "")));
+  };
+  const set = (key: (typeof keys)[number]) => (e: React.ChangeEvent<HTMLInputElement | HTMLSelectElement>) => setDraft({ ...draft, [key]: e.target.value });
+  return (
+    <>
+      <PageHeader title="Traces">
+        <label className="inline-check">
+          <input type="checkbox" checked={live} onChange={(e) => setLive(e.target.checked)} /> Live
+        </label>
+      </PageHeader>
+      <form className="filters card" onSubmit={apply} aria-label="Filter traces">
+        <div className="field">
+          <label htmlFor="f-service">Service</label>
+          <select id="f-service" value={draft.service} onChange={set("service")}>
+            <option value="">Any</option>
+            {(stats.data?.services ?? []).map((s) => <option key={s} value={s}>{s}</option>)}
+          </select>
+        </div>
+        <div className="field">
+          <label htmlFor="f-name">Span name contains</label>
+          <input id="f-name" value={draft.name} onChange={set("name")} placeholder="POST /api/v1/service-orders" />
+        </div>
+        <div className="field">
+          <label htmlFor="f-status">Status</label>
+          <select id="f-status" value={draft.status} onChange={set("status")}>
+            <option value="">Any</option>
+            <option value="ok">OK</option>
+            <option value="error">Error</option>
+          </select>
+        </div>
+        <div className="field">
+          <label htmlFor="f-duration">Slower than (ms)</label>
+          <input id="f-duration" inputMode="numeric" value={draft.minDurationMs} onChange={set("minDurationMs")} />
+        </div>
+        <div className="field">
+          <label htmlFor="f-trace">Trace id</label>
+          <input id="f-trace" value={draft.traceId} onChange={set("traceId")} />
+        </div>
+        <div className="field wide">
+          <label htmlFor="f-q">Attribute (key=value, or any text)</label>
+          <input id="f-q" value={draft.q} onChange={set("q")} placeholder="dotmac.order.id=…, dotmac.tenant.id=…, an invoice id" />
+        </div>
+        <div className="filter-actions">
+          <button type="submit" className="button primary">Search</button>
+          <button type="button" className="button" onClick={() => { setDraft(Object.fromEntries(keys.map((k) => [k, ""])) as typeof draft); setParams({}); }}>Clear</button>
+        </div>
+      </form>
+      {traces.error !== undefined && <ErrorMessage error={traces.error} retry={traces.reload} />}
+      <Table
+        caption="Traces"
+        rows={traces.data ?? []}
+        rowKey={(t) => t.traceId}
+        empty={traces.loading && !traces.data ? "Loading…" : "No trace matches (or nothing received yet)."}
+        columns={[
+          { header: "Time", cell: (t) => time(t.startUnixNano) },
+          { header: "Trace", cell: (t) => <Link to={`/traces/${t.traceId}`} className="trace-link">{t.rootService}: {t.rootName}</Link> },
+          { header: "Duration", cell: (t) => duration(t.durationMs), numeric: true },
+          { header: "Spans", cell: (t) => t.spanCount, numeric: true },
+          { header: "Services", cell: (t) => <span className="service-chips">{t.services.map((s) => <span key={s} className="chip" style={{ borderColor: colour(s) }}>{s}</span>)}</span> },
+          { header: "Status", cell: (t) => <span className={`status status-${t.status === "error" ? "failed" : "active"}`}>{t.status}</span> },
+        ]}
+      />
+    </>
+  );
+}
