@@ -46,7 +46,7 @@ public static class TelemetryExtensions
             return Sdk.CreateTracerProviderBuilder()
                 .SetResourceBuilder(Resource(id))
                 .AddSource(Sources)
-                .SetSampler(new ParentBasedSampler(new AlwaysOnSampler()))
+                .SetSampler(Sampler(builder.Configuration))
                 .AddOtlpExporter(o => otlp.Apply(o, "traces"))
                 .Build();
         });
@@ -74,6 +74,28 @@ public static class TelemetryExtensions
         });
         builder.Services.AddHostedService<TelemetryStarter>();
         return builder;
+    }
+
+    /// <summary>
+    /// OTEL_TRACES_SAMPLER as the specification names them (always_on, always_off, traceidratio, parentbased_always_on,
+    /// parentbased_always_off, parentbased_traceidratio; OTEL_TRACES_SAMPLER_ARG the ratio); parentbased_always_on by
+    /// default: every trace the gateway starts is recorded, and a service follows its caller's decision.
+    /// </summary>
+    static Sampler Sampler(IConfiguration configuration)
+    {
+        var ratio = double.TryParse(configuration["OTEL_TRACES_SAMPLER_ARG"], System.Globalization.NumberStyles.Float,
+            System.Globalization.CultureInfo.InvariantCulture, out var r) && r is >= 0 and <= 1 ? r : 1.0;
+        return configuration["OTEL_TRACES_SAMPLER"] switch
+        {
+            null or "" or "parentbased_always_on" => new ParentBasedSampler(new AlwaysOnSampler()),
+            "always_on" => new AlwaysOnSampler(),
+            "always_off" => new AlwaysOffSampler(),
+            "parentbased_always_off" => new ParentBasedSampler(new AlwaysOffSampler()),
+            "traceidratio" => new TraceIdRatioBasedSampler(ratio),
+            "parentbased_traceidratio" => new ParentBasedSampler(new TraceIdRatioBasedSampler(ratio)),
+            var other => throw new InvalidOperationException(
+                $"OTEL_TRACES_SAMPLER '{other}' is not supported (always_on, always_off, traceidratio, parentbased_always_on, parentbased_always_off, parentbased_traceidratio)."),
+        };
     }
 
     static ResourceBuilder Resource(ServiceIdentity id) =>
