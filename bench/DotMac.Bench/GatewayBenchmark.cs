@@ -104,14 +104,17 @@ public static partial class GatewayBenchmark
         }
         finally
         {
-            await using (var connection = new Npgsql.NpgsqlConnection(postgres.ConnectionStringFor("postgres")))
-            {
-                await connection.OpenAsync();
-                await using var drop = new Npgsql.NpgsqlCommand($"drop database if exists \"{database}\" with (force)", connection);
-                await drop.ExecuteNonQueryAsync();
-            }
+            await DropDatabaseAsync(postgres, database);
             scratch.Delete(recursive: true);
         }
+    }
+
+    internal static async Task DropDatabaseAsync(PostgresServer postgres, string database)
+    {
+        await using var connection = new Npgsql.NpgsqlConnection(postgres.ConnectionStringFor("postgres"));
+        await connection.OpenAsync();
+        await using var drop = new Npgsql.NpgsqlCommand($"drop database if exists \"{database}\" with (force)", connection);
+        await drop.ExecuteNonQueryAsync();
     }
 
     internal sealed record Host(WebApplication App, Uri Address) : IAsyncDisposable

@@ -31,6 +31,13 @@ public static class TelemetryBenchmark
         await using var receiver = await StartReceiverAsync(stores, grpcPort, Ports.FirstFree(grpcPort + 1));
         try
         {
+            if (args is ["profile", ..])
+            {
+                // `bench/run telemetry profile`: export on for 40 s, to attach dotnet-trace to this process (pid printed).
+                Console.WriteLine($"profiling run: pid {Environment.ProcessId}, export on for 40 s after the warm-up");
+                var profiled = await MeasureAsync($"http://localhost:{grpcPort}", "", postgres, rabbit, database, scratch.FullName, TimeSpan.FromSeconds(40));
+                Console.WriteLine($"export on: {profiled:0} req/s");
+            }
             var off = new List<double>();
             var on = new List<double>();
             var untraced = new List<double>();
@@ -75,17 +82,13 @@ public static class TelemetryBenchmark
         }
         finally
         {
-            await using (var connection = new Npgsql.NpgsqlConnection(postgres.ConnectionStringFor("postgres")))
-            {
-                await connection.OpenAsync();
-                await using var drop = new Npgsql.NpgsqlCommand($"drop database if exists \"{database}\" with (force)", connection);
-                await drop.ExecuteNonQueryAsync();
-            }
+            await GatewayBenchmark.DropDatabaseAsync(postgres, database);
             scratch.Delete(recursive: true);
         }
     }
 
-    static async Task<double> MeasureAsync(string? otlp, string? sampler, PostgresServer postgres, RabbitMqServer rabbit, string database, string scratch)
+    static async Task<double> MeasureAsync(string? otlp, string? sampler, PostgresServer postgres, RabbitMqServer rabbit, string database, string scratch,
+        TimeSpan? duration = null)
     {
         Dictionary<string, string?> Telemetry(Dictionary<string, string?> settings)
         {
@@ -122,7 +125,7 @@ public static class TelemetryBenchmark
             var token = await GatewayBenchmark.SuperAdminTokenAsync(identity.Address, Path.Combine(scratch, "super-admin.txt"));
             var url = new Uri(gateway.Address, "/api/v1/identity/keys");
             await GatewayBenchmark.WrkAsync(url, token, TimeSpan.FromSeconds(6)); // warm-up
-            return (await GatewayBenchmark.WrkAsync(url, token, Duration)).Rps;
+            return (await GatewayBenchmark.WrkAsync(url, token, duration ?? Duration)).Rps;
         }
         finally
         {

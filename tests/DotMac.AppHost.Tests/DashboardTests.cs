@@ -83,14 +83,7 @@ public sealed class When_an_SRE_follows_an_order_in_the_dashboard
 
         _screenshots = Path.Combine(TestContext.CurrentContext.WorkDirectory, "dashboard-screenshots");
         Directory.CreateDirectory(_screenshots);
-        await SpecTools.EnsureChromiumAsync();
-        _playwright = await Playwright.CreateAsync();
-        _browser = await _playwright.Chromium.LaunchAsync(new()
-        {
-            ExecutablePath = "/usr/bin/chromium",
-            Headless = true,
-            Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-        });
+        (_playwright, _browser) = await Chromium.LaunchAsync();
     }
 
     [OneTimeTearDown]
@@ -365,32 +358,8 @@ public sealed class When_an_SRE_follows_an_order_in_the_dashboard
         return new[] { "gateway", "services", "networking", "billing" }.All(names.Contains);
     }
 
-    async Task<IPage> PageAsync(int width = 1280, int height = 900)
-    {
-        var context = await _browser.NewContextAsync(new() { BaseURL = Dashboard.ToString(), ViewportSize = new() { Width = width, Height = height } });
-        var page = await context.NewPageAsync();
-        page.SetDefaultTimeout(15_000);
-        page.Console += (_, message) =>
-        {
-            if (message.Type == "error")
-                _consoleErrors.Add($"{page.Url}: {message.Text}");
-        };
-        page.PageError += (_, error) => _consoleErrors.Add($"{page.Url}: uncaught {error}");
-        return page;
-    }
+    Task<IPage> PageAsync(int width = 1280, int height = 900) => Chromium.PageAsync(_browser, Dashboard, width, height, _consoleErrors);
 
-    async Task<(HttpStatusCode Status, JsonElement Body)> SendAsync(HttpMethod method, string path, Guid? tenant, object? body = null, string? idempotencyKey = null)
-    {
-        using var request = new HttpRequestMessage(method, new Uri(Gateway, path));
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", _token);
-        if (tenant is { } id)
-            request.Headers.Add("X-Tenant-Id", id.ToString());
-        if (idempotencyKey is not null)
-            request.Headers.Add("Idempotency-Key", idempotencyKey);
-        if (body is not null)
-            request.Content = JsonContent.Create(body);
-        using var response = await _http.SendAsync(request);
-        var text = await response.Content.ReadAsStringAsync();
-        return (response.StatusCode, text.Length == 0 ? default : JsonDocument.Parse(Encoding.UTF8.GetBytes(text)).RootElement.Clone());
-    }
+    Task<(HttpStatusCode Status, JsonElement Body)> SendAsync(HttpMethod method, string path, Guid? tenant, object? body = null, string? idempotencyKey = null) =>
+        GatewayCalls.SendAsync(_http, _token, method, path, body, tenant, idempotencyKey);
 }

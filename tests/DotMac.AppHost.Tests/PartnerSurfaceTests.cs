@@ -415,19 +415,7 @@ public sealed partial class The_partner_surface
         return (await login.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("access_token").GetString()!;
     }
 
-    async Task<(HttpStatusCode Status, JsonElement Body)> SendAsync(HttpMethod method, string path, Guid? tenant, object? body = null, string? idempotencyKey = null,
-        string? token = null)
-    {
-        using var request = new HttpRequestMessage(method, new Uri(Gateway, path));
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token ?? _token);
-        if (tenant is { } id)
-            request.Headers.Add("X-Tenant-Id", id.ToString());
-        if (idempotencyKey is not null)
-            request.Headers.Add("Idempotency-Key", idempotencyKey);
-        if (body is not null)
-            request.Content = JsonContent.Create(body);
-        using var response = await _http.SendAsync(request);
-        var text = await response.Content.ReadAsStringAsync();
-        return (response.StatusCode, text.Length == 0 ? default : JsonDocument.Parse(Encoding.UTF8.GetBytes(text)).RootElement.Clone());
-    }
+    Task<(HttpStatusCode Status, JsonElement Body)> SendAsync(HttpMethod method, string path, Guid? tenant, object? body = null, string? idempotencyKey = null,
+        string? token = null) =>
+        GatewayCalls.SendAsync(_http, token ?? _token, method, path, body, tenant, idempotencyKey);
 }

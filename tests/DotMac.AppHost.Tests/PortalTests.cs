@@ -62,14 +62,7 @@ public sealed class When_staff_and_customers_use_the_portals
 
         _screenshots = Path.Combine(TestContext.CurrentContext.WorkDirectory, "portal-screenshots");
         Directory.CreateDirectory(_screenshots);
-        await SpecTools.EnsureChromiumAsync();
-        _playwright = await Playwright.CreateAsync();
-        _browser = await _playwright.Chromium.LaunchAsync(new()
-        {
-            ExecutablePath = "/usr/bin/chromium",
-            Headless = true,
-            Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-        });
+        (_playwright, _browser) = await Chromium.LaunchAsync();
     }
 
     [OneTimeTearDown]
@@ -94,15 +87,7 @@ public sealed class When_staff_and_customers_use_the_portals
 
     async Task<IPage> PageAsync(int width = 1280, int height = 900)
     {
-        var context = await _browser.NewContextAsync(new() { BaseURL = Gateway.ToString(), ViewportSize = new() { Width = width, Height = height } });
-        var page = await context.NewPageAsync();
-        page.SetDefaultTimeout(15_000);
-        page.Console += (_, message) =>
-        {
-            if (message.Type == "error")
-                _consoleErrors.Add($"{page.Url}: {message.Text}");
-        };
-        page.PageError += (_, error) => _consoleErrors.Add($"{page.Url}: uncaught {error}");
+        var page = await Chromium.PageAsync(_browser, Gateway, width, height, _consoleErrors);
         page.Response += (_, response) =>
         {
             if (response.Status >= 400)
@@ -418,20 +403,8 @@ public sealed class When_staff_and_customers_use_the_portals
         return (await login.Content.ReadFromJsonAsync<JsonElement>(Json)).GetProperty("access_token").GetString()!;
     }
 
-    async Task<(HttpStatusCode Status, JsonElement Body)> SendAsync(HttpMethod method, string path, string token, object? body, Guid? tenant, string? idempotencyKey = null)
-    {
-        using var request = new HttpRequestMessage(method, new Uri(Gateway, path));
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
-        if (tenant is { } id)
-            request.Headers.Add("X-Tenant-Id", id.ToString());
-        if (idempotencyKey is not null)
-            request.Headers.Add("Idempotency-Key", idempotencyKey);
-        if (body is not null)
-            request.Content = JsonContent.Create(body, options: Json);
-        using var response = await _http.SendAsync(request);
-        var text = await response.Content.ReadAsStringAsync();
-        return (response.StatusCode, text.Length == 0 ? default : JsonDocument.Parse(text).RootElement.Clone());
-    }
+    Task<(HttpStatusCode Status, JsonElement Body)> SendAsync(HttpMethod method, string path, string token, object? body, Guid? tenant, string? idempotencyKey = null) =>
+        GatewayCalls.SendAsync(_http, token, method, path, body, tenant, idempotencyKey);
 }
 
 /// <summary>The portals' own unit tests (vitest: claims, session refresh, problem details, form rules), inside the README's test command.</summary>

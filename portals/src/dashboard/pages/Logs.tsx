@@ -1,5 +1,6 @@
 import { useState } from "react";
-import { Link, useSearchParams } from "react-router";
+import { Link } from "react-router";
+import { useFilters } from "../filters";
 import { colour, get, query, time, type LogRecord, type Stats } from "../api";
 import { useLoad, usePoll } from "../../shared/ui/hooks";
 import { ErrorMessage } from "../../shared/ui/Feedback";
@@ -10,14 +11,11 @@ const levels = ["Trace", "Debug", "Information", "Warning", "Error", "Critical"]
 
 /** Every service's structured log records, newest first: level, category, message, attributes, a link to the trace. */
 export function Logs() {
-  const [params, setParams] = useSearchParams();
-  const filters = Object.fromEntries(keys.map((k) => [k, params.get(k) ?? ""])) as Record<(typeof keys)[number], string>;
-  const [draft, setDraft] = useState(filters);
+  const { key, filters, draft, set, apply, clear } = useFilters(keys);
   const [live, setLive] = useState(true);
   const stats = useLoad((signal) => get<Stats>("/api/telemetry/stats", signal), []);
-  const logs = useLoad((signal) => get<LogRecord[]>(`/api/telemetry/logs${query({ ...filters, limit: 300 })}`, signal), [params.toString()]);
+  const logs = useLoad((signal) => get<LogRecord[]>(`/api/telemetry/logs${query({ ...filters, limit: 300 })}`, signal), [key]);
   usePoll(logs.reload, 2000, live);
-  const set = (key: (typeof keys)[number]) => (e: React.ChangeEvent<HTMLInputElement | HTMLSelectElement>) => setDraft({ ...draft, [key]: e.target.value });
   return (
     <>
       <PageHeader title="Structured logs">
@@ -28,10 +26,7 @@ export function Logs() {
       <form
         className="filters card"
         aria-label="Filter log records"
-        onSubmit={(e) => {
-          e.preventDefault();
-          setParams(Object.fromEntries(Object.entries(draft).filter(([, v]) => v.trim() !== "")));
-        }}
+        onSubmit={apply}
       >
         <div className="field">
           <label htmlFor="l-service">Service</label>
@@ -57,7 +52,7 @@ export function Logs() {
         </div>
         <div className="filter-actions">
           <button type="submit" className="button primary">Search</button>
-          <button type="button" className="button" onClick={() => { setDraft(Object.fromEntries(keys.map((k) => [k, ""])) as typeof draft); setParams({}); }}>Clear</button>
+          <button type="button" className="button" onClick={clear}>Clear</button>
         </div>
       </form>
       {logs.error !== undefined && <ErrorMessage error={logs.error} retry={logs.reload} />}

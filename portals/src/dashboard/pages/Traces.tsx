@@ -1,5 +1,6 @@
 import { useState } from "react";
-import { Link, useSearchParams } from "react-router";
+import { Link } from "react-router";
+import { useFilters } from "../filters";
 import { colour, duration, get, query, time, type Stats, type TraceSummary } from "../api";
 import { useLoad, usePoll } from "../../shared/ui/hooks";
 import { ErrorMessage } from "../../shared/ui/Feedback";
@@ -10,18 +11,11 @@ const keys = ["service", "name", "status", "minDurationMs", "traceId", "q"] as c
 
 /** Every trace held, newest first, filtered by service, span name, status, duration, trace id or an attribute. */
 export function Traces() {
-  const [params, setParams] = useSearchParams();
-  const filters = Object.fromEntries(keys.map((k) => [k, params.get(k) ?? ""])) as Record<(typeof keys)[number], string>;
-  const [draft, setDraft] = useState(filters);
+  const { key, filters, draft, set, apply, clear } = useFilters(keys);
   const [live, setLive] = useState(true);
   const stats = useLoad((signal) => get<Stats>("/api/telemetry/stats", signal), []);
-  const traces = useLoad((signal) => get<TraceSummary[]>(`/api/telemetry/traces${query({ ...filters, limit: 200 })}`, signal), [params.toString()]);
+  const traces = useLoad((signal) => get<TraceSummary[]>(`/api/telemetry/traces${query({ ...filters, limit: 200 })}`, signal), [key]);
   usePoll(traces.reload, 2000, live);
-  const apply = (event: React.FormEvent) => {
-    event.preventDefault();
-    setParams(Object.fromEntries(Object.entries(draft).filter(([, v]) => v.trim() !== "")));
-  };
-  const set = (key: (typeof keys)[number]) => (e: React.ChangeEvent<HTMLInputElement | HTMLSelectElement>) => setDraft({ ...draft, [key]: e.target.value });
   return (
     <>
       <PageHeader title="Traces">
@@ -63,7 +57,7 @@ export function Traces() {
         </div>
         <div className="filter-actions">
           <button type="submit" className="button primary">Search</button>
-          <button type="button" className="button" onClick={() => { setDraft(Object.fromEntries(keys.map((k) => [k, ""])) as typeof draft); setParams({}); }}>Clear</button>
+          <button type="button" className="button" onClick={clear}>Clear</button>
         </div>
       </form>
       {traces.error !== undefined && <ErrorMessage error={traces.error} retry={traces.reload} />}

@@ -10,8 +10,9 @@ export interface NavItem {
 export function Shell({ product, nav, user, onLogout, children, extra }: {
   product: string;
   nav: NavItem[];
-  user: string;
-  onLogout: () => void;
+  /** Absent on the AppHost's dashboard, which has no login. */
+  user?: string;
+  onLogout?: () => void;
   children: ReactNode;
   extra?: ReactNode;
 }) {
@@ -26,8 +27,8 @@ export function Shell({ product, nav, user, onLogout, children, extra }: {
         <span className="brand">{product}</span>
         <div className="topbar-end">
           {extra}
-          <span className="user" title={user}>{user}</span>
-          <button type="button" className="button" onClick={onLogout}>Log out</button>
+          {user && <span className="user" title={user}>{user}</span>}
+          {onLogout && <button type="button" className="button" onClick={onLogout}>Log out</button>}
         </div>
       </header>
       <nav id="nav" className={`sidenav${open ? " open" : ""}`} aria-label="Main">

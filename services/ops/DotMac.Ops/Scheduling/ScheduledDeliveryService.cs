@@ -29,7 +29,8 @@ public sealed class ScheduledDeliveryService(
 
     long _backlog;
 
-    sealed record DueRow(Guid TokenId, string Destination, string Envelope, DateTime DueAt, string? Cron, string? TimeZone, DateTime? EndAt, int FiredCount);
+    sealed record DueRow(Guid TokenId, string Destination, string Envelope, DateTime DueAt, string? Cron, string? TimeZone, DateTime? EndAt, int FiredCount,
+        string? Origin);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -100,7 +101,10 @@ public sealed class ScheduledDeliveryService(
 
     async Task<bool> SendAsync(DueRow row, CancellationToken cancellationToken)
     {
-        using var activity = DotMacTelemetry.Source.StartActivity("scheduler deliver", ActivityKind.Producer);
+        // Delivered in a trace of its own (it is due now, not part of what scheduled it), linked to the trace that scheduled it.
+        using var activity = row.Origin is { } origin && ActivityContext.TryParse(origin, null, out var scheduledIn)
+            ? DotMacTelemetry.Source.StartActivity("scheduler deliver", ActivityKind.Producer, parentContext: default, links: [new ActivityLink(scheduledIn)])
+            : DotMacTelemetry.Source.StartActivity("scheduler deliver", ActivityKind.Producer);
         activity?.SetTag("messaging.destination.name", row.Destination);
         var message = new StoredMessage
         {

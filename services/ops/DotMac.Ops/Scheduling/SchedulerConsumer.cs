@@ -27,6 +27,7 @@ public sealed class SchedulerConsumer(DbSession session, SchedulerSignal signal)
             parsed.Envelope,
             parsed.MessageTypes,
             DueAt = DateTime.SpecifyKind(context.Message.ScheduledTime, DateTimeKind.Utc),
+            Origin = System.Diagnostics.Activity.Current?.Id,
         }, context.CancellationToken);
         signal.Notify();
     }
@@ -53,6 +54,7 @@ public sealed class SchedulerConsumer(DbSession session, SchedulerSignal signal)
             Cron = schedule.CronExpression,
             TimeZone = string.IsNullOrEmpty(schedule.TimeZoneId) ? "UTC" : schedule.TimeZoneId,
             EndAt = schedule.EndTime?.UtcDateTime,
+            Origin = System.Diagnostics.Activity.Current?.Id,
         }, context.CancellationToken);
         signal.Notify();
     }

@@ -3,18 +3,19 @@ namespace DotMac.Ops.Scheduling;
 internal static class SchedulerSql
 {
     public const string Schedule = """
-        insert into scheduled_messages (token_id, destination, envelope, message_types, due_at)
-        select @TokenId, @Destination, @Envelope, @MessageTypes, @DueAt
+        insert into scheduled_messages (token_id, destination, envelope, message_types, due_at, origin_trace_parent)
+        select @TokenId, @Destination, @Envelope, @MessageTypes, @DueAt, @Origin
         where not exists (select 1 from cancelled_schedules where token_id = @TokenId)
         on conflict (token_id) do nothing
         """;
 
     public const string ScheduleRecurring = """
-        insert into scheduled_messages (token_id, schedule_id, schedule_group, destination, envelope, message_types, due_at, cron, time_zone, end_at)
-        values (@TokenId, @ScheduleId, @ScheduleGroup, @Destination, @Envelope, @MessageTypes, @DueAt, @Cron, @TimeZone, @EndAt)
+        insert into scheduled_messages (token_id, schedule_id, schedule_group, destination, envelope, message_types, due_at, cron, time_zone, end_at, origin_trace_parent)
+        values (@TokenId, @ScheduleId, @ScheduleGroup, @Destination, @Envelope, @MessageTypes, @DueAt, @Cron, @TimeZone, @EndAt, @Origin)
         on conflict (schedule_group, schedule_id) where schedule_id is not null do update
         set destination = excluded.destination, envelope = excluded.envelope, message_types = excluded.message_types,
-            due_at = excluded.due_at, cron = excluded.cron, time_zone = excluded.time_zone, end_at = excluded.end_at, paused = false
+            due_at = excluded.due_at, cron = excluded.cron, time_zone = excluded.time_zone, end_at = excluded.end_at, paused = false,
+            origin_trace_parent = excluded.origin_trace_parent
         """;
 
     public const string Cancel = """
@@ -28,7 +29,7 @@ internal static class SchedulerSql
 
     public const string ClaimDue = """
         select token_id as TokenId, destination as Destination, envelope as Envelope, due_at as DueAt, cron as Cron,
-               time_zone as TimeZone, end_at as EndAt, fired_count as FiredCount
+               time_zone as TimeZone, end_at as EndAt, fired_count as FiredCount, origin_trace_parent as Origin
         from scheduled_messages
         where due_at <= now() and not paused
         order by due_at
