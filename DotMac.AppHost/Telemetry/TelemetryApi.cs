@@ -22,11 +22,8 @@ public static class TelemetryApi
             var (spansHeld, spansReceived, spansDropped, traces) = stores.Traces.Counts();
             var (logsHeld, logsReceived, logsDropped) = stores.Logs.Counts();
             var (series, points, refused) = stores.Metrics.Counts();
-            var services = stores.Metrics.Instruments().Select(i => i.Service)
-                .Concat(stores.Logs.Find(new LogQuery(Limit: 2000)).Select(l => l.Service))
-                .Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
             return TypedResults.Ok(new TelemetryStats(spansHeld, spansReceived, spansDropped, stores.Limits.MaxSpans, traces,
-                logsHeld, logsReceived, logsDropped, stores.Limits.MaxLogs, series, points, refused, stores.Limits.MaxSeries, services));
+                logsHeld, logsReceived, logsDropped, stores.Limits.MaxLogs, series, points, refused, stores.Limits.MaxSeries, stores.Services));
         });
 
         api.MapGet("/traces", (string? service, string? name, string? status, double? minDurationMs, string? traceId, string? q, int? limit) =>

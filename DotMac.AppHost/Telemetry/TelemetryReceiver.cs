@@ -26,6 +26,34 @@ public sealed class TelemetryStores(TelemetryLimits limits)
     public TraceStore Traces { get; } = new(limits.MaxSpans);
     public LogStore Logs { get; } = new(limits.MaxLogs);
     public MetricStore Metrics { get; } = new(limits.MaxSeries, limits.PointsPerSeries);
+
+    readonly System.Collections.Concurrent.ConcurrentDictionary<string, byte> _services = new(StringComparer.Ordinal);
+
+    /// <summary>Every service that has sent anything, in name order.</summary>
+    public IReadOnlyList<string> Services => [.. _services.Keys.Order(StringComparer.Ordinal)];
+
+    internal void Heard(string service) => _services.TryAdd(service, 0);
+
+    internal void Add(ExportTraceServiceRequest request)
+    {
+        foreach (var r in request.ResourceSpans)
+            Heard(Otlp.ServiceName(r.Resource));
+        Traces.Add(Otlp.Spans(request.ResourceSpans));
+    }
+
+    internal void Add(ExportLogsServiceRequest request)
+    {
+        foreach (var r in request.ResourceLogs)
+            Heard(Otlp.ServiceName(r.Resource));
+        Logs.Add(Otlp.Logs(request.ResourceLogs));
+    }
+
+    internal void Add(ExportMetricsServiceRequest request)
+    {
+        foreach (var r in request.ResourceMetrics)
+            Heard(Otlp.ServiceName(r.Resource));
+        Metrics.Add(request.ResourceMetrics);
+    }
 }
 
 /// <summary>
@@ -65,17 +93,17 @@ public static class TelemetryReceiver
         var stores = app.Services.GetRequiredService<TelemetryStores>();
         app.MapPost("/v1/traces", (HttpRequest request) => ReceiveAsync(request, ExportTraceServiceRequest.Parser, r =>
         {
-            stores.Traces.Add(Otlp.Spans(r.ResourceSpans));
+            stores.Add(r);
             return new ExportTraceServiceResponse();
         })).RequireHost(http);
         app.MapPost("/v1/logs", (HttpRequest request) => ReceiveAsync(request, ExportLogsServiceRequest.Parser, r =>
         {
-            stores.Logs.Add(Otlp.Logs(r.ResourceLogs));
+            stores.Add(r);
             return new ExportLogsServiceResponse();
         })).RequireHost(http);
         app.MapPost("/v1/metrics", (HttpRequest request) => ReceiveAsync(request, ExportMetricsServiceRequest.Parser, r =>
         {
-            stores.Metrics.Add(r.ResourceMetrics);
+            stores.Add(r);
             return new ExportMetricsServiceResponse();
         })).RequireHost(http);
     }
@@ -115,7 +143,7 @@ public static class TelemetryReceiver
     {
         public override Task<ExportTraceServiceResponse> Export(ExportTraceServiceRequest request, ServerCallContext context)
         {
-            stores.Traces.Add(Otlp.Spans(request.ResourceSpans));
+            stores.Add(request);
             return Task.FromResult(new ExportTraceServiceResponse());
         }
     }
@@ -124,7 +152,7 @@ public static class TelemetryReceiver
     {
         public override Task<ExportLogsServiceResponse> Export(ExportLogsServiceRequest request, ServerCallContext context)
         {
-            stores.Logs.Add(Otlp.Logs(request.ResourceLogs));
+            stores.Add(request);
             return Task.FromResult(new ExportLogsServiceResponse());
         }
     }
@@ -133,7 +161,7 @@ public static class TelemetryReceiver
     {
         public override Task<ExportMetricsServiceResponse> Export(ExportMetricsServiceRequest request, ServerCallContext context)
         {
-            stores.Metrics.Add(request.ResourceMetrics);
+            stores.Add(request);
             return Task.FromResult(new ExportMetricsServiceResponse());
         }
     }

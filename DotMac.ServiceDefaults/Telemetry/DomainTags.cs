@@ -35,9 +35,11 @@ public static class DomainTags
     {
         if (activity is null || !activity.IsAllDataRequested || message is null)
             return;
+        // The first message a span handles names it: a batch (a billing cycle's thousands of InvoiceIssued in one
+        // span) keeps its first invoice rather than being rewritten once per message.
         foreach (var (tag, read) in Readers.GetOrAdd(message.GetType(), Build))
         {
-            if (read(message) is { } value && !(value is Guid g && g == Guid.Empty))
+            if (activity.GetTagItem(tag) is null && read(message) is { } value && !(value is Guid g && g == Guid.Empty))
                 activity.SetTag(tag, value.ToString());
         }
     }

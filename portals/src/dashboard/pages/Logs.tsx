@@ -1,7 +1,8 @@
 import { useState } from "react";
 import { Link } from "react-router";
 import { useFilters } from "../filters";
-import { colour, get, query, time, type LogRecord, type Stats } from "../api";
+import { FilterActions, LiveToggle, ServiceField } from "../FilterParts";
+import { colour, get, query, time, type LogRecord } from "../api";
 import { useLoad, usePoll } from "../../shared/ui/hooks";
 import { ErrorMessage } from "../../shared/ui/Feedback";
 import { PageHeader } from "../../shared/ui/Shell";
@@ -13,28 +14,19 @@ const levels = ["Trace", "Debug", "Information", "Warning", "Error", "Critical"]
 export function Logs() {
   const { key, filters, draft, set, apply, clear } = useFilters(keys);
   const [live, setLive] = useState(true);
-  const stats = useLoad((signal) => get<Stats>("/api/telemetry/stats", signal), []);
   const logs = useLoad((signal) => get<LogRecord[]>(`/api/telemetry/logs${query({ ...filters, limit: 300 })}`, signal), [key]);
   usePoll(logs.reload, 2000, live);
   return (
     <>
       <PageHeader title="Structured logs">
-        <label className="inline-check">
-          <input type="checkbox" checked={live} onChange={(e) => setLive(e.target.checked)} /> Live
-        </label>
+        <LiveToggle live={live} onChange={setLive} />
       </PageHeader>
       <form
         className="filters card"
         aria-label="Filter log records"
         onSubmit={apply}
       >
-        <div className="field">
-          <label htmlFor="l-service">Service</label>
-          <select id="l-service" value={draft.service} onChange={set("service")}>
-            <option value="">Any</option>
-            {(stats.data?.services ?? []).map((s) => <option key={s} value={s}>{s}</option>)}
-          </select>
-        </div>
+        <ServiceField id="l-service" value={draft.service} onChange={set("service")} />
         <div className="field">
           <label htmlFor="l-level">At least</label>
           <select id="l-level" value={draft.level} onChange={set("level")}>
@@ -50,10 +42,7 @@ export function Logs() {
           <label htmlFor="l-trace">Trace id</label>
           <input id="l-trace" value={draft.traceId} onChange={set("traceId")} />
         </div>
-        <div className="filter-actions">
-          <button type="submit" className="button primary">Search</button>
-          <button type="button" className="button" onClick={clear}>Clear</button>
-        </div>
+        <FilterActions onClear={clear} />
       </form>
       {logs.error !== undefined && <ErrorMessage error={logs.error} retry={logs.reload} />}
       <ol className="log-list card" aria-label="Log records, newest first">

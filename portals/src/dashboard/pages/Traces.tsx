@@ -1,7 +1,8 @@
 import { useState } from "react";
 import { Link } from "react-router";
 import { useFilters } from "../filters";
-import { colour, duration, get, query, time, type Stats, type TraceSummary } from "../api";
+import { FilterActions, LiveToggle, ServiceField } from "../FilterParts";
+import { colour, duration, get, query, time, type TraceSummary } from "../api";
 import { useLoad, usePoll } from "../../shared/ui/hooks";
 import { ErrorMessage } from "../../shared/ui/Feedback";
 import { PageHeader } from "../../shared/ui/Shell";
@@ -13,24 +14,15 @@ const keys = ["service", "name", "status", "minDurationMs", "traceId", "q"] as c
 export function Traces() {
   const { key, filters, draft, set, apply, clear } = useFilters(keys);
   const [live, setLive] = useState(true);
-  const stats = useLoad((signal) => get<Stats>("/api/telemetry/stats", signal), []);
   const traces = useLoad((signal) => get<TraceSummary[]>(`/api/telemetry/traces${query({ ...filters, limit: 200 })}`, signal), [key]);
   usePoll(traces.reload, 2000, live);
   return (
     <>
       <PageHeader title="Traces">
-        <label className="inline-check">
-          <input type="checkbox" checked={live} onChange={(e) => setLive(e.target.checked)} /> Live
-        </label>
+        <LiveToggle live={live} onChange={setLive} />
       </PageHeader>
       <form className="filters card" onSubmit={apply} aria-label="Filter traces">
-        <div className="field">
-          <label htmlFor="f-service">Service</label>
-          <select id="f-service" value={draft.service} onChange={set("service")}>
-            <option value="">Any</option>
-            {(stats.data?.services ?? []).map((s) => <option key={s} value={s}>{s}</option>)}
-          </select>
-        </div>
+        <ServiceField id="f-service" value={draft.service} onChange={set("service")} />
         <div className="field">
           <label htmlFor="f-name">Span name contains</label>
           <input id="f-name" value={draft.name} onChange={set("name")} placeholder="POST /api/v1/service-orders" />
@@ -55,10 +47,7 @@ export function Traces() {
           <label htmlFor="f-q">Attribute (key=value, or any text)</label>
           <input id="f-q" value={draft.q} onChange={set("q")} placeholder="dotmac.order.id=…, dotmac.tenant.id=…, an invoice id" />
         </div>
-        <div className="filter-actions">
-          <button type="submit" className="button primary">Search</button>
-          <button type="button" className="button" onClick={clear}>Clear</button>
-        </div>
+        <FilterActions onClear={clear} />
       </form>
       {traces.error !== undefined && <ErrorMessage error={traces.error} retry={traces.reload} />}
       <Table
